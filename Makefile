@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Virtual swap for Linux 6.12: the only entry point.  See README.md.
+#
+#   make check     build everything and run the test suite in QEMU
+#   make run       boot with swap tiers and show where swapped pages went
+
+SHELL := /bin/bash
+H := harness
+VARIANT ?= fast
+export VARIANT
+
+.PHONY: all check check-debug run vm deps pristine assemble export status \
+	kernel kernel-debug initramfs checkpatch clean distclean help
+
+all: check
+
+help:
+	@sed -n 's/^#   //p' Makefile; echo; sed -n '/^## /s/^## //p' Makefile
+
+## deps          install missing Debian packages (as root)
+deps:
+	@$(H)/deps.sh
+
+## pristine      unpack linux-source-6.12 into build/linux (cached)
+pristine: deps
+	@$(H)/tree.sh pristine
+
+## assemble      pristine tree + the series' new files + patches/
+assemble: deps
+	@$(H)/tree.sh assemble
+
+## export        copy edits made in build/linux back into the repository
+export:
+	@$(H)/tree.sh export
+
+## status        what 'make export' would change
+status:
+	@$(H)/tree.sh status
+
+## kernel        build the kernel (VARIANT=fast|debug) in build/obj-VARIANT
+kernel: assemble
+	@$(H)/kernel.sh $(VARIANT)
+
+kernel-debug:
+	@$(MAKE) --no-print-directory kernel VARIANT=debug
+
+## initramfs     busybox + test programs -> build/initramfs.cpio
+initramfs: assemble
+	@$(H)/userspace.sh
+
+## check         run the test suite in the guest; ends with "N passed, N failed"
+check: kernel initramfs
+	@$(H)/check.sh $(TESTS)
+
+## check-debug   the same on the debug kernel (lockdep, DEBUG_VM, KASAN)
+check-debug:
+	@$(MAKE) --no-print-directory check VARIANT=debug
+
+## run           zswap over a fast and a slow disk under memory pressure
+run: kernel initramfs
+	@$(H)/run.sh
+
+## vm            make vm CMD='shell command' EXTRA='host files' [TIMEOUT=s]
+vm: kernel initramfs
+	@$(H)/vm.sh --timeout $(or $(TIMEOUT),600) \
+		$(foreach f,$(EXTRA),--extra $(f)) -- '$(subst ','\'',$(CMD))'
+
+## checkpatch    scripts/checkpatch.pl --strict on new files and patches
+checkpatch: assemble
+	@$(H)/checkpatch.sh
+
+## clean         remove build outputs, keep the pristine tree and ccache
+clean:
+	rm -rf build/obj-* build/cfg-* build/headers build/selftests build/initramfs* build/logs build/runs
+
+## distclean     remove build/ entirely
+distclean:
+	rm -rf build

@@ -1,0 +1,91 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The test suite, run in the guest by "make check".  Prints one KTAP document:
+# each test program is a subtest whose results are the program's own
+# "ok"/"not ok" lines; everything else it prints is kept as "#" diagnostics.
+# Each program has its own time limit; one that is killed or exits non-zero
+# without reporting a failure still fails.
+#
+# Usage: suite.sh [NAME...]   run only the named programs
+
+BIN=/opt/vswap/bin
+
+# name  timeout(s)  setup  command
+# setup: "fast" = swapon the fast disk first and swapoff after; "none".
+TESTS="
+swap_roundtrip   300 none  $BIN/swap_roundtrip
+test_zswap       600 fast  $BIN/test_zswap
+test_memcontrol  900 fast  $BIN/test_memcontrol
+"
+
+mkswap /dev/swap-fast >/dev/null || echo "# mkswap /dev/swap-fast failed"
+mkswap /dev/swap-slow >/dev/null || echo "# mkswap /dev/swap-slow failed"
+
+selected() {
+	[ $# -eq 0 ] && return 0
+	for want in "$@"; do
+		[ "$want" = "$name" ] && return 0
+	done
+	return 1
+}
+
+# Turn a program's output into a KTAP subtest body on stdout.
+ktap_body() {
+	awk -v extra="$2" '
+	/^(TAP|KTAP) version/ || /^1\.\.[0-9]+/ { next }
+	/^(not )?ok [0-9]+/ {
+		n++
+		st = /^not / ? "not ok " : "ok "
+		sub(/^(not )?ok [0-9]+ */, "")
+		line[++nl] = st n " " $0
+		next
+	}
+	/^#/ { line[++nl] = $0; next }
+	{ line[++nl] = "# " $0 }
+	END {
+		if (extra != "")
+			line[++nl] = "not ok " ++n " " extra
+		print "1.." n
+		for (i = 1; i <= nl; i++)
+			print line[i]
+	}' "$1"
+}
+
+total=0
+for name in $(echo "$TESTS" | awk 'NF { print $1 }'); do
+	selected "$@" && total=$((total + 1))
+done
+
+echo "KTAP version 1"
+echo "1..$total"
+idx=0
+echo "$TESTS" | while read -r name limit setup cmd; do
+	[ -n "$name" ] || continue
+	selected "$@" || continue
+	idx=$((idx + 1))
+	[ "$setup" = fast ] && swapon /dev/swap-fast
+	start=$(cut -d' ' -f1 /proc/uptime)
+	timeout -s KILL "$limit" $cmd >/tmp/out.$name 2>&1 </dev/null
+	rc=$?
+	end=$(cut -d' ' -f1 /proc/uptime)
+	[ "$setup" = fast ] && swapoff /dev/swap-fast
+	extra=
+	if [ $rc -ne 0 ] && ! grep -q '^not ok' /tmp/out.$name; then
+		# Killed, crashed or exited non-zero without saying which test
+		# failed: record that as a failed case of its own.
+		extra="exit_status # $name exited with status $rc"
+		[ $rc -eq 137 ] && extra="time_limit # $name killed after ${limit}s"
+	fi
+	ktap_body /tmp/out.$name "$extra" >/tmp/ktap.$name
+	{
+		echo "KTAP version 1"
+		echo "# Subtest: $name"
+		cat /tmp/ktap.$name
+	} | sed 's/^/  /'
+	if [ $rc -ne 0 ]; then
+		echo "not ok $idx $name # exit status $rc"
+	else
+		echo "ok $idx $name # $(awk "BEGIN { printf \"%.1fs\", $end - $start }")"
+	fi
+done

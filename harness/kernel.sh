@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kernel.sh VARIANT: configure and build the assembled tree out of tree, in
+# build/obj-VARIANT, with ccache.
+#
+#   fast   tinyconfig + tools/testing/selftests/vswap/config
+#   debug  fast + tools/testing/selftests/vswap/config.debug
+#   base   like fast, but built from the pristine source (no series); used by
+#          the benchmarks and to compare behaviour with upstream
+#
+# The configuration is regenerated on every call and installed only if it
+# changed, so a rebuild after an edit compiles only what the edit touched.
+
+source "$(dirname "$0")/lib.sh"
+
+VARIANT=${1:-fast}
+SRC=$KSRC
+case $VARIANT in
+fast) frags=(config) ;;
+debug) frags=(config config.debug) ;;
+base) frags=(config); SRC=$BUILD/linux-base ;;
+*) die "kernel.sh: unknown variant '$VARIANT' (fast, debug, base)" ;;
+esac
+
+need_tools gcc make flex bison bc perl ccache
+[ -d "$KSRC/.git" ] || die "no assembled tree in $KSRC: run 'make assemble' first"
+
+if [ "$VARIANT" = base ]; then
+	# A worktree of the pristine commit, so the baseline never sees the series.
+	if [ ! -d "$SRC" ]; then
+		git -C "$KSRC" worktree add -q --detach "$SRC" HEAD
+	fi
+fi
+
+OBJ=$BUILD/obj-$VARIANT
+CFG=$BUILD/cfg-$VARIANT
+LOG=$BUILD/logs/kernel-$VARIANT.log
+mkdir -p "$OBJ" "$CFG" "$BUILD/logs"
+export CCACHE_DIR=${CCACHE_DIR:-$BUILD/ccache}
+export KBUILD_BUILD_USER=vswap KBUILD_BUILD_HOST=qemu
+export KBUILD_BUILD_TIMESTAMP="${KBUILD_BUILD_TIMESTAMP:-2024-11-17}"
+jobs=${JOBS:-$(($(nproc) + 1))}
+kmake=(make -C "$SRC" ARCH=x86_64 "CC=ccache gcc" "HOSTCC=ccache gcc")
+
+# The fragments always come from the series' copy in the repository.
+paths=()
+for f in "${frags[@]}"; do
+	paths+=("$TOP/tools/testing/selftests/vswap/$f")
+done
+
+{
+	"${kmake[@]}" O="$CFG" tinyconfig
+	"$SRC/scripts/kconfig/merge_config.sh" -m -O "$CFG" "$CFG/.config" "${paths[@]}"
+	"${kmake[@]}" O="$CFG" olddefconfig
+} >"$LOG" 2>&1 || { tail -n 20 "$LOG" >&2; die "configuring $VARIANT failed (log: $LOG)"; }
+
+# Every option a fragment asks for must survive olddefconfig: a silently
+# dropped option would make a test pass for the wrong reason.
+miss=$(cat "${paths[@]}" | sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=\(.*\)$/\1 \2/p' |
+	while read -r opt val; do
+		got=$(sed -n "s/^$opt=//p" "$CFG/.config")
+		if [ "$val" = n ]; then
+			[ -z "$got" ] || echo "$opt=$got (wanted n)"
+		elif [ "$got" != "$val" ]; then
+			echo "$opt=${got:-unset} (wanted $val)"
+		fi
+	done)
+[ -z "$miss" ] || die "config $VARIANT: $(echo "$miss" | head -n 3 | tr '\n' ';') -- a dependency is missing from the fragment"
+
+if ! cmp -s "$CFG/.config" "$OBJ/.config"; then
+	cp "$CFG/.config" "$OBJ/.config"
+fi
+
+note "building $VARIANT kernel in $OBJ (-j$jobs, log: $LOG)"
+start=$(date +%s)
+"${kmake[@]}" O="$OBJ" -j"$jobs" bzImage >>"$LOG" 2>&1 ||
+	{ grep -E -m 5 'error:|Error ' "$LOG" >&2 || tail -n 20 "$LOG" >&2; die "building the $VARIANT kernel failed (log: $LOG)"; }
+rel=$(cat "$OBJ/include/config/kernel.release")
+pkg=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null || echo unknown)
+echo "$rel" >"$OBJ/vswap-release"
+note "kernel $VARIANT: Linux $rel (Debian linux-source-6.12 $pkg) built in $(($(date +%s) - start))s: $OBJ/arch/x86/boot/bzImage"

@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Count the results of a guest run with the kernel's own KTAP parser.
+
+usage: results.py KSRC KERNEL_LOG JOB_LOG
+
+The KUnit results are in the kernel log (printed at boot), the selftest
+results in the job log (harness/guest/suite.sh).  Both are parsed by
+tools/testing/kunit/kunit_parser.py from the assembled tree.  Prints every
+test case, then the closing line "N passed, N failed, N skipped".  Exits 1 if
+anything failed or crashed, or if either log holds no results at all.
+"""
+
+import sys
+
+
+def walk(test, path, out):
+    """Collect (name, status) of every leaf test case."""
+    name = f'{path}.{test.name}' if path else test.name
+    if not test.subtests:
+        out.append((name, test.status.name))
+        return
+    for sub in test.subtests:
+        walk(sub, name, out)
+
+
+def parse(kunit_parser, path, label):
+    with open(path, encoding='utf-8', errors='replace') as f:
+        lines = f.read().splitlines()
+    test = kunit_parser.parse_run_tests(lines)
+    cases = []
+    for sub in test.subtests:
+        walk(sub, label, cases)
+    return cases, test.counts.errors
+
+
+def main():
+    ksrc, klog, jlog = sys.argv[1:4]
+    sys.path.insert(0, f'{ksrc}/tools/testing/kunit')
+    import kunit_parser  # pylint: disable=import-outside-toplevel
+
+    # The parser reports through its own printer; keep stdout for us.
+    class Quiet:
+        def print_with_timestamp(self, *_a, **_k):
+            pass
+    try:
+        import kunit_printer  # pylint: disable=import-outside-toplevel
+        kunit_parser.stdout = Quiet()
+        kunit_printer.stdout = Quiet()
+    except ImportError:
+        pass
+
+    kunit, kerr = parse(kunit_parser, klog, 'kunit')
+    selftests, serr = parse(kunit_parser, jlog, 'selftest')
+
+    counts = {'passed': 0, 'failed': 0, 'skipped': 0}
+    for name, status in kunit + selftests:
+        if status == 'SUCCESS':
+            counts['passed'] += 1
+            word = 'PASS'
+        elif status == 'SKIPPED':
+            counts['skipped'] += 1
+            word = 'SKIP'
+        else:
+            counts['failed'] += 1
+            word = 'FAIL'
+        print(f'{word:5} {name}')
+
+    problems = []
+    if not kunit:
+        problems.append('no KUnit results in the kernel log')
+    if not selftests:
+        problems.append('no selftest results in the guest output')
+    if kerr or serr:
+        problems.append(f'{kerr + serr} KTAP parse errors')
+    for p in problems:
+        print(f'results: {p}')
+        counts['failed'] += 1
+
+    print(f"{counts['passed']} passed, {counts['failed']} failed, "
+          f"{counts['skipped']} skipped")
+    return 1 if counts['failed'] else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

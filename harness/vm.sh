@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot the test kernel in QEMU, run one shell command in the guest as root and
+# report.  Used by "make vm", "make check" and "make run".
+#
+#   vm.sh [options] -- COMMAND...
+#     --kernel FILE    bzImage (default: build/obj-$VARIANT/arch/x86/boot/bzImage)
+#     --initrd FILE    base initramfs (default: build/initramfs.cpio)
+#     --extra FILE     host file to put in the guest under /extra (repeatable)
+#     --timeout SECS   wall-clock limit for the whole boot (default 600)
+#     --mem SIZE       guest RAM (default 1G)
+#     --smp N          guest CPUs (default 2)
+#     --append ARGS    extra kernel command-line arguments
+#     --out DIR        keep kernel.log and job.log there (default: a temp dir)
+#     --quiet          do not print the job output and kernel log
+#     --no-klog        print the job output but not the kernel log
+#
+# The guest gets two virtio-blk disks, /dev/swap-fast (vda) and
+# /dev/swap-slow (vdb), fresh and empty on every boot.  The exit status is the
+# command's; 124 if the guest timed out; 125 if the kernel log has a BUG,
+# WARNING, Oops, KASAN, lockdep or list corruption report; 126 if the guest
+# died before reporting a status.
+
+source "$(dirname "$0")/lib.sh"
+
+VARIANT=${VARIANT:-fast}
+kernel=$BUILD/obj-$VARIANT/arch/x86/boot/bzImage
+initrd=$BUILD/initramfs.cpio
+timeout=600
+mem=${VM_MEM:-1G}
+smp=${VM_SMP:-2}
+append=
+out=
+quiet=0
+klog=1
+extras=()
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) kernel=$2; shift 2 ;;
+	--initrd) initrd=$2; shift 2 ;;
+	--extra) extras+=("$2"); shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
+	--smp) smp=$2; shift 2 ;;
+	--append) append="$append $2"; shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	--quiet) quiet=1; shift ;;
+	--no-klog) klog=0; shift ;;
+	--) shift; break ;;
+	*) break ;;
+	esac
+done
+[ $# -gt 0 ] || die "vm.sh: no command given"
+
+need_tools qemu-system-x86_64 cpio timeout
+[ -r "$kernel" ] || die "no kernel image $kernel: run 'make kernel' first"
+[ -r "$initrd" ] || die "no initramfs $initrd: run 'make initramfs' first"
+
+if [ -z "$out" ]; then
+	out=$(mktemp -d "${TMPDIR:-/tmp}/vswap-vm.XXXXXX")
+	trap 'rm -rf "$out"' EXIT
+fi
+mkdir -p "$out"
+rm -rf "$out/overlay" "$out/kernel.log" "$out/job.log"
+mkdir -p "$out/overlay/extra"
+
+# The job: the command, run by /bin/sh from the guest's /tmp.
+{
+	echo "#!/bin/sh"
+	printf '%s\n' "$*"
+} >"$out/overlay/job.sh"
+chmod +x "$out/overlay/job.sh"
+for f in "${extras[@]}"; do
+	[ -e "$f" ] || die "--extra $f: no such file"
+	cp -a "$f" "$out/overlay/extra/"
+done
+# A second cpio archive appended to the first overlays it in the guest.
+(cd "$out/overlay" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$out/overlay.cpio"
+cat "$initrd" "$out/overlay.cpio" >"$out/initrd.cpio"
+
+truncate -s 0 "$out/fast.img" "$out/slow.img"
+truncate -s "${VM_FAST_DISK:-2G}" "$out/fast.img"
+truncate -s "${VM_SLOW_DISK:-2G}" "$out/slow.img"
+
+# Without KVM this is TCG; -no-reboot turns the guest's final reboot into a
+# QEMU exit.  Nothing reads stdin and no terminal is needed.
+qemu=(qemu-system-x86_64 -nodefaults -no-user-config -display none
+	-machine q35 -cpu max -smp "$smp" -m "$mem" -no-reboot
+	-kernel "$kernel" -initrd "$out/initrd.cpio"
+	-append "console=ttyS0 rdinit=/init panic=-1 panic_on_warn=0 reboot=t oops=panic loglevel=6 vswap.timeout=$timeout $append"
+	-serial "file:$out/kernel.log" -serial "file:$out/job.log"
+	-drive "file=$out/fast.img,if=virtio,format=raw,cache=unsafe,discard=unmap"
+	-drive "file=$out/slow.img,if=virtio,format=raw,cache=unsafe,discard=unmap")
+if [ -w /dev/kvm ]; then
+	qemu+=(-accel kvm)
+fi
+echo "${qemu[*]}" >"$out/qemu.cmdline"
+
+rc=0
+start=$(date +%s)
+timeout -k 10 "$((timeout + 30))" "${qemu[@]}" </dev/null >"$out/qemu.log" 2>&1 || rc=$?
+elapsed=$(($(date +%s) - start))
+
+if [ "$quiet" = 0 ]; then
+	echo "==================== guest output ===================="
+	sed '/^VM-JOB-START$/d; /^VM-EXIT-STATUS: /d' "$out/job.log" 2>/dev/null || true
+	if [ "$klog" = 1 ]; then
+		echo "==================== kernel log ======================"
+		cat "$out/kernel.log" 2>/dev/null || true
+	fi
+	echo "======================================================"
+fi
+
+status=$(sed -n 's/^VM-EXIT-STATUS: \([0-9]*\).*/\1/p' "$out/job.log" 2>/dev/null | tail -n1)
+bad=$("$TOP/harness/kcheck.sh" "$out/kernel.log" || true)
+
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	echo "vm: guest did not finish within ${timeout}s (killed); logs in $out" >&2
+	exit 124
+fi
+if [ -n "$bad" ]; then
+	echo "vm: kernel log reports a problem: $bad" >&2
+	exit 125
+fi
+if [ -z "$status" ]; then
+	echo "vm: guest ended after ${elapsed}s without reporting an exit status (qemu rc $rc): $(tail -n1 "$out/qemu.log" 2>/dev/null)" >&2
+	exit 126
+fi
+echo "vm: command exited with status $status after ${elapsed}s" >&2
+exit "$status"

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helpers shared by the virtual swap selftests.  See vswap_util.h.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/swap.h>
+#include <unistd.h>
+
+#include "vswap_util.h"
+
+size_t page_size;
+
+void vswap_init(void)
+{
+	page_size = sysconf(_SC_PAGESIZE);
+}
+
+enum page_kind page_kind_of(enum page_kind mix, size_t index)
+{
+	return mix == PAGE_MIXED ? (enum page_kind)(index % 4) : mix;
+}
+
+static uint64_t xorshift(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *s = x;
+}
+
+/* The words of page @index; a zero page has none to encode its index in. */
+static void page_fill(uint64_t *w, size_t index, enum page_kind kind,
+		      uint64_t seed)
+{
+	size_t n = page_size / sizeof(*w), j;
+	uint64_t s;
+
+	switch (kind) {
+	case PAGE_ZERO:
+		memset(w, 0, page_size);
+		break;
+	case PAGE_SAME:
+		for (j = 0; j < n; j++)
+			w[j] = 0xa5a5000000000000ULL ^ (seed << 40) ^ index;
+		break;
+	case PAGE_TEXT:
+		for (j = 0; j < n; j++)
+			w[j] = (index << 16) ^ (seed << 48) ^ (j & 0x7);
+		break;
+	default:
+		s = (index + 1) * 0x9e3779b97f4a7c15ULL ^ seed;
+		for (j = 0; j < n; j++)
+			w[j] = xorshift(&s);
+		break;
+	}
+}
+
+void pattern_fill(void *buf, size_t npages, enum page_kind mix, uint64_t seed)
+{
+	size_t i;
+
+	for (i = 0; i < npages; i++)
+		page_fill((uint64_t *)((char *)buf + i * page_size), i,
+			  page_kind_of(mix, i), seed);
+}
+
+long pattern_check(const void *buf, size_t npages, enum page_kind mix,
+		   uint64_t seed, char *why, size_t whylen)
+{
+	uint64_t *want = malloc(page_size);
+	const uint64_t *got;
+	size_t i, j;
+
+	if (!want) {
+		snprintf(why, whylen, "out of memory");
+		return 0;
+	}
+	for (i = 0; i < npages; i++) {
+		got = (const uint64_t *)((const char *)buf + i * page_size);
+		page_fill(want, i, page_kind_of(mix, i), seed);
+		if (!memcmp(want, got, page_size))
+			continue;
+		for (j = 0; j < page_size / 8 && want[j] == got[j]; j++)
+			;
+		snprintf(why, whylen,
+			 "page %zu (kind %d) word %zu: got %#llx, want %#llx",
+			 i, page_kind_of(mix, i), j,
+			 (unsigned long long)got[j], (unsigned long long)want[j]);
+		free(want);
+		return i;
+	}
+	free(want);
+	return -1;
+}
+
+int pagemap_read(const void *addr, size_t npages, uint64_t *out)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	off_t off = (uintptr_t)addr / page_size * sizeof(uint64_t);
+	ssize_t want = npages * sizeof(uint64_t);
+	ssize_t got;
+
+	if (fd < 0)
+		return -errno;
+	got = pread(fd, out, want, off);
+	close(fd);
+	return got == want ? 0 : -EIO;
+}
+
+long count_swapped(const void *addr, size_t npages)
+{
+	uint64_t *pm = calloc(npages, sizeof(*pm));
+	long n = 0;
+	size_t i;
+
+	if (!pm || pagemap_read(addr, npages, pm)) {
+		free(pm);
+		return -1;
+	}
+	for (i = 0; i < npages; i++)
+		n += PM_SWAPPED(pm[i]);
+	free(pm);
+	return n;
+}
+
+int swap_on(const char *dev, int prio)
+{
+	int flags = 0;
+
+	if (prio >= 0)
+		flags = SWAP_FLAG_PREFER |
+			((prio << SWAP_FLAG_PRIO_SHIFT) & SWAP_FLAG_PRIO_MASK);
+	return swapon(dev, flags) ? -errno : 0;
+}
+
+int swap_off(const char *dev)
+{
+	return swapoff(dev) ? -errno : 0;
+}
+
+/* /proc/swaps names the device by its resolved path. */
+static const char *dev_name(const char *dev, char *buf, size_t len)
+{
+	char *r = realpath(dev, NULL);
+
+	snprintf(buf, len, "%s", r ? r : dev);
+	free(r);
+	return buf;
+}
+
+long swap_used_kb(const char *dev)
+{
+	char want[256], name[256], type[64], line[512];
+	long size, used, prio;
+	FILE *f = fopen("/proc/swaps", "r");
+	long ret = -1;
+
+	if (!f)
+		return -1;
+	dev_name(dev, want, sizeof(want));
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%255s %63s %ld %ld %ld", name, type, &size,
+			   &used, &prio) == 5 && !strcmp(name, want)) {
+			ret = used;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+bool swap_is_on(const char *dev)
+{
+	return swap_used_kb(dev) >= 0;
+}
+
+const char *fast_dev(void)
+{
+	const char *d = getenv("VSWAP_FAST_DEV");
+
+	return d ? d : "/dev/swap-fast";
+}
+
+const char *slow_dev(void)
+{
+	const char *d = getenv("VSWAP_SLOW_DEV");
+
+	return d ? d : "/dev/swap-slow";
+}
+
+int write_file(const char *path, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int fd, len, ret = 0;
+
+	va_start(ap, fmt);
+	len = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, buf, len) != len)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+long read_long(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long v;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+long key_value(const char *path, const char *key)
+{
+	char k[128];
+	long v, ret = -1;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%127s %ld", k, &v) == 2) {
+		if (!strcmp(k, key)) {
+			ret = v;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+long vmstat_read(const char *name)
+{
+	return key_value("/proc/vmstat", name);
+}
+
+int zswap_set_enabled(bool on)
+{
+	return write_file("/sys/module/zswap/parameters/enabled", on ? "Y" : "N");
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the virtual swap selftests: page patterns that encode the
+ * page index, pagemap decoding, swap device and cgroup control.
+ */
+#ifndef VSWAP_UTIL_H
+#define VSWAP_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VSWAP_MB(x)	((size_t)(x) << 20)
+
+/*
+ * What a pattern page holds.  A mixed pattern cycles through all kinds by
+ * page index, so every test sees zero, same-filled, compressible and
+ * incompressible pages side by side.
+ */
+enum page_kind {
+	PAGE_ZERO,		/* all zero bytes */
+	PAGE_SAME,		/* one 8-byte word, derived from the index, repeated */
+	PAGE_TEXT,		/* compresses well, index in every word */
+	PAGE_RANDOM,		/* xorshift stream seeded by the index: incompressible */
+	PAGE_MIXED,		/* pattern_fill(): kind chosen by index % 4 */
+};
+
+extern size_t page_size;
+
+void vswap_init(void);
+enum page_kind page_kind_of(enum page_kind mix, size_t index);
+void pattern_fill(void *buf, size_t npages, enum page_kind mix, uint64_t seed);
+/* Returns the index of the first wrong page, or -1 if every byte matches. */
+long pattern_check(const void *buf, size_t npages, enum page_kind mix,
+		   uint64_t seed, char *why, size_t whylen);
+
+/* /proc/self/pagemap: bit 63 present, bit 62 swapped, type and offset. */
+int pagemap_read(const void *addr, size_t npages, uint64_t *out);
+#define PM_PRESENT(e)		(((e) >> 63) & 1)
+#define PM_SWAPPED(e)		(((e) >> 62) & 1)
+#define PM_SWAP_TYPE(e)		((e) & 0x1f)
+#define PM_SWAP_OFFSET(e)	(((e) >> 5) & ((1ULL << 50) - 1))
+long count_swapped(const void *addr, size_t npages);
+
+int swap_on(const char *dev, int prio);
+int swap_off(const char *dev);
+bool swap_is_on(const char *dev);
+/* The "Used" column of /proc/swaps for dev, in KiB; -1 if not listed. */
+long swap_used_kb(const char *dev);
+const char *fast_dev(void);
+const char *slow_dev(void);
+
+int write_file(const char *path, const char *fmt, ...);
+long read_long(const char *path);
+long vmstat_read(const char *name);
+long key_value(const char *path, const char *key);
+
+int zswap_set_enabled(bool on);
+
+#endif
