@@ -18,7 +18,7 @@ rc=0
 "$TOP/harness/vm.sh" --quiet --out "$OUT" --timeout "${CHECK_TIMEOUT:-2400}" \
 	-- /opt/vswap/suite.sh "$@" || rc=$?
 
-sed '/^VM-JOB-START$/d; /^VM-EXIT-STATUS: /d' "$OUT/job.log" 2>/dev/null || true
+tr -d '\r' <"$OUT/job.log" 2>/dev/null | sed '/^VM-JOB-START$/d; /^VM-EXIT-STATUS: /d' || true
 echo "---- results ----"
 res=0
 python3 "$TOP/harness/results.py" "$KSRC" "$OUT/kernel.log" "$OUT/job.log" >"$OUT/results.txt" || res=$?

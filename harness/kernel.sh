@@ -49,6 +49,10 @@ for f in "${frags[@]}"; do
 	paths+=("$TOP/tools/testing/selftests/vswap/$f")
 done
 
+# Reconfigure only when a fragment or the assembled tree changed.
+key=$(cat "${paths[@]}" "$KSRC/.git/vswap-pristine.assembled" 2>/dev/null | sha1sum | cut -c1-40)
+if [ "$(cat "$CFG/vswap-key" 2>/dev/null)" != "$key" ] || [ ! -e "$CFG/.config" ]; then
+rm -f "$CFG/vswap-key"
 {
 	"${kmake[@]}" O="$CFG" tinyconfig
 	"$SRC/scripts/kconfig/merge_config.sh" -m -O "$CFG" "$CFG/.config" "${paths[@]}"
@@ -67,6 +71,8 @@ miss=$(cat "${paths[@]}" | sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=\(.*\)$/\1 \2/p' 
 		fi
 	done)
 [ -z "$miss" ] || die "config $VARIANT: $(echo "$miss" | head -n 3 | tr '\n' ';') -- a dependency is missing from the fragment"
+echo "$key" >"$CFG/vswap-key"
+fi
 
 if ! cmp -s "$CFG/.config" "$OBJ/.config"; then
 	cp "$CFG/.config" "$OBJ/.config"

@@ -7,7 +7,7 @@ set -o pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 KSRC=$BUILD/linux
-PATCHES=$TOP/patches
+PATCHES=${PATCHES:-$TOP/patches}
 
 # One-line reason on stderr, non-zero exit: the contract of every script.
 die() {

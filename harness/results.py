@@ -39,16 +39,10 @@ def main():
     sys.path.insert(0, f'{ksrc}/tools/testing/kunit')
     import kunit_parser  # pylint: disable=import-outside-toplevel
 
-    # The parser reports through its own printer; keep stdout for us.
-    class Quiet:
-        def print_with_timestamp(self, *_a, **_k):
-            pass
-    try:
-        import kunit_printer  # pylint: disable=import-outside-toplevel
-        kunit_parser.stdout = Quiet()
-        kunit_printer.stdout = Quiet()
-    except ImportError:
-        pass
+    # The parser reports through its own printer: send that to stderr and
+    # keep stdout for the results.
+    import kunit_printer  # pylint: disable=import-outside-toplevel
+    kunit_parser.stdout = kunit_printer.Printer(sys.stderr)
 
     kunit, kerr = parse(kunit_parser, klog, 'kunit')
     selftests, serr = parse(kunit_parser, jlog, 'selftest')

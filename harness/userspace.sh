@@ -27,6 +27,7 @@ LOG=$BUILD/logs/selftests.log
 mkdir -p "$OUT"
 : >"$LOG"
 for dir in cgroup vswap; do
+	mkdir -p "$OUT/$dir"
 	targets=
 	[ $dir = cgroup ] && targets="$OUT/cgroup/test_zswap $OUT/cgroup/test_memcontrol"
 	make -C "$KSRC/tools/testing/selftests/$dir" OUTPUT="$OUT/$dir" \
@@ -43,6 +44,8 @@ for applet in $("$BUSYBOX" --list); do
 done
 cp "$TOP/harness/guest/init" "$ROOT/init"
 cp "$TOP/harness/guest/"*.sh "$ROOT/opt/vswap/"
+gcc -static -O2 -Wall -o "$ROOT/opt/vswap/bin/ttyrun" "$TOP/harness/guest/ttyrun.c" >>"$LOG" 2>&1 ||
+	die "building harness/guest/ttyrun.c failed (log: $LOG)"
 cp "$OUT/cgroup/test_zswap" "$OUT/cgroup/test_memcontrol" "$ROOT/opt/vswap/bin/"
 find "$OUT/vswap" -maxdepth 1 -type f -perm -u+x -exec cp {} "$ROOT/opt/vswap/bin/" \;
 echo "root:x:0:0:root:/root:/bin/sh" >"$ROOT/etc/passwd"

@@ -16,8 +16,9 @@
 #     --quiet          do not print the job output and kernel log
 #     --no-klog        print the job output but not the kernel log
 #
-# The guest gets two virtio-blk disks, /dev/swap-fast (vda) and
-# /dev/swap-slow (vdb), fresh and empty on every boot.  The exit status is the
+# The guest gets two virtio-blk disks for swap, /dev/swap-fast (vda) and
+# /dev/swap-slow (vdb), fresh and empty on every boot, and an ext2 scratch
+# filesystem on /mnt/scratch (vdc) for tests that need a page cache.  The exit status is the
 # command's; 124 if the guest timed out; 125 if the kernel log has a BUG,
 # WARNING, Oops, KASAN, lockdep or list corruption report; 126 if the guest
 # died before reporting a status.
@@ -80,9 +81,10 @@ done
 (cd "$out/overlay" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$out/overlay.cpio"
 cat "$initrd" "$out/overlay.cpio" >"$out/initrd.cpio"
 
-truncate -s 0 "$out/fast.img" "$out/slow.img"
+truncate -s 0 "$out/fast.img" "$out/slow.img" "$out/scratch.img"
 truncate -s "${VM_FAST_DISK:-2G}" "$out/fast.img"
 truncate -s "${VM_SLOW_DISK:-2G}" "$out/slow.img"
+truncate -s 1G "$out/scratch.img"
 
 # Without KVM this is TCG; -no-reboot turns the guest's final reboot into a
 # QEMU exit.  Nothing reads stdin and no terminal is needed.
@@ -92,7 +94,8 @@ qemu=(qemu-system-x86_64 -nodefaults -no-user-config -display none
 	-append "console=ttyS0 rdinit=/init panic=-1 panic_on_warn=0 reboot=t oops=panic loglevel=6 vswap.timeout=$timeout $append"
 	-serial "file:$out/kernel.log" -serial "file:$out/job.log"
 	-drive "file=$out/fast.img,if=virtio,format=raw,cache=unsafe,discard=unmap"
-	-drive "file=$out/slow.img,if=virtio,format=raw,cache=unsafe,discard=unmap")
+	-drive "file=$out/slow.img,if=virtio,format=raw,cache=unsafe,discard=unmap"
+	-drive "file=$out/scratch.img,if=virtio,format=raw,cache=unsafe")
 if [ -w /dev/kvm ]; then
 	qemu+=(-accel kvm)
 fi
@@ -105,10 +108,10 @@ elapsed=$(($(date +%s) - start))
 
 if [ "$quiet" = 0 ]; then
 	echo "==================== guest output ===================="
-	sed '/^VM-JOB-START$/d; /^VM-EXIT-STATUS: /d' "$out/job.log" 2>/dev/null || true
+	tr -d '\r' <"$out/job.log" 2>/dev/null | sed '/^VM-JOB-START$/d; /^VM-EXIT-STATUS: /d' || true
 	if [ "$klog" = 1 ]; then
 		echo "==================== kernel log ======================"
-		cat "$out/kernel.log" 2>/dev/null || true
+		tr -d '\r' <"$out/kernel.log" 2>/dev/null || true
 	fi
 	echo "======================================================"
 fi

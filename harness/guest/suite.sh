@@ -12,12 +12,28 @@
 BIN=/opt/vswap/bin
 
 # name  timeout(s)  setup  command
-# setup: "fast" = swapon the fast disk first and swapoff after; "none".
+# setup: the swap state the program starts from (see setup() below).
 TESTS="
-swap_roundtrip   300 none  $BIN/swap_roundtrip
-test_zswap       600 fast  $BIN/test_zswap
-test_memcontrol  900 fast  $BIN/test_memcontrol
+swap_roundtrip   300 none        $BIN/swap_roundtrip
+test_zswap       600 fast+zswap  $BIN/test_zswap
+test_memcontrol  900 fast        $BIN/test_memcontrol
 "
+
+# Every program starts from a known state: no swap, zswap off, then
+#   none        nothing more
+#   fast        swap on the fast disk
+#   fast+zswap  swap on the fast disk, zswap enabled in front of it
+setup() {
+	swapoff /dev/swap-fast 2>/dev/null
+	swapoff /dev/swap-slow 2>/dev/null
+	echo N >/sys/module/zswap/parameters/enabled
+	case $1 in
+	fast*) swapon /dev/swap-fast || echo "# swapon /dev/swap-fast failed" ;;
+	esac
+	case $1 in
+	*+zswap) echo Y >/sys/module/zswap/parameters/enabled ;;
+	esac
+}
 
 mkswap /dev/swap-fast >/dev/null || echo "# mkswap /dev/swap-fast failed"
 mkswap /dev/swap-slow >/dev/null || echo "# mkswap /dev/swap-slow failed"
@@ -64,12 +80,14 @@ echo "$TESTS" | while read -r name limit setup cmd; do
 	[ -n "$name" ] || continue
 	selected "$@" || continue
 	idx=$((idx + 1))
-	[ "$setup" = fast ] && swapon /dev/swap-fast
+	setup "$setup"
+	# A disk filesystem as cwd: upstream tests create their page cache there.
+	cd /mnt/scratch 2>/dev/null || cd /tmp
 	start=$(cut -d' ' -f1 /proc/uptime)
-	timeout -s KILL "$limit" $cmd >/tmp/out.$name 2>&1 </dev/null
+	ttyrun timeout -s KILL "$limit" $cmd >/tmp/out.$name 2>&1 </dev/null
 	rc=$?
 	end=$(cut -d' ' -f1 /proc/uptime)
-	[ "$setup" = fast ] && swapoff /dev/swap-fast
+	setup none
 	extra=
 	if [ $rc -ne 0 ] && ! grep -q '^not ok' /tmp/out.$name; then
 		# Killed, crashed or exited non-zero without saying which test

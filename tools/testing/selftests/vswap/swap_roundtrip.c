@@ -46,6 +46,13 @@ FIXTURE_SETUP(swap)
 	self->buf = mmap(NULL, self->npages * page_size, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->buf);
+	/*
+	 * Base pages only: splitting a THP on pageout maps its zero-filled
+	 * subpages to the shared zero page instead of swapping them, and these
+	 * tests count swap entries.
+	 */
+	ASSERT_EQ(0, madvise(self->buf, self->npages * page_size,
+			     MADV_NOHUGEPAGE));
 }
 
 FIXTURE_TEARDOWN(swap)
