@@ -50,6 +50,9 @@ cp "$OUT/cgroup/test_zswap" "$OUT/cgroup/test_memcontrol" "$ROOT/opt/vswap/bin/"
 find "$OUT/vswap" -maxdepth 1 -type f -perm -u+x -exec cp {} "$ROOT/opt/vswap/bin/" \;
 echo "root:x:0:0:root:/root:/bin/sh" >"$ROOT/etc/passwd"
 echo "root:x:0:" >"$ROOT/etc/group"
+# Static glibc resolves "localhost" from files only (test_memcontrol's TCP test).
+printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n' >"$ROOT/etc/hosts"
+echo "hosts: files" >"$ROOT/etc/nsswitch.conf"
 mknod -m 600 "$ROOT/dev/console" c 5 1
 mknod -m 666 "$ROOT/dev/null" c 1 3
 
