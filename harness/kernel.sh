@@ -37,7 +37,10 @@ OBJ=$BUILD/obj-$VARIANT
 CFG=$BUILD/cfg-$VARIANT
 LOG=$BUILD/logs/kernel-$VARIANT.log
 mkdir -p "$OBJ" "$CFG" "$BUILD/logs"
-export CCACHE_DIR=${CCACHE_DIR:-$BUILD/ccache}
+# The cache lives outside the checkout so that a fresh clone (CI) on the
+# same machine starts warm; BASEDIR/NOHASHDIR let two checkouts share it.
+export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/vswap-ccache}
+export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=1
 export KBUILD_BUILD_USER=vswap KBUILD_BUILD_HOST=qemu
 export KBUILD_BUILD_TIMESTAMP="${KBUILD_BUILD_TIMESTAMP:-2024-11-17}"
 jobs=${JOBS:-$(($(nproc) + 1))}

@@ -36,7 +36,7 @@ snap >/tmp/before
 
 echo "== Linux $(uname -r): zswap ($(cat $Z/compressor)/$(cat $Z/zpool), pool limit $POOL% of RAM) over a fast and a slow disk"
 echo "== workload: memhog, $MB MiB of mixed pages (zero, same-filled, compressible, incompressible), 2 passes, in a cgroup with memory.max=${LIMIT}M"
-(echo $$ >$CG/cgroup.procs && exec memhog -p 2 -H $MB) >/tmp/memhog.out 2>&1 &
+sh -c "echo \$\$ >$CG/cgroup.procs && exec memhog -p 2 -H $MB" >/tmp/memhog.out 2>&1 &
 pid=$!
 i=0
 while ! grep -q holding /tmp/memhog.out && kill -0 $pid 2>/dev/null; do
