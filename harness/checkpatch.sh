@@ -8,6 +8,8 @@
 source "$(dirname "$0")/lib.sh"
 
 cp=$KSRC/scripts/checkpatch.pl
+# spdxcheck.py needs python3-ply: prefer the distribution python3.
+export PATH=/usr/bin:$PATH
 [ -x "$cp" ] || die "no $cp: run 'make assemble' first"
 opts=(--strict --terse --no-summary --show-types --root="$KSRC" --ignore SPDX_LICENSE_TAG)
 bad=0

@@ -71,6 +71,33 @@ tree_changed_files() {
 		<(git -C "$KSRC" ls-tree -r --name-only HEAD | LC_ALL=C sort -u)
 }
 
+# Checksums of the series as the repository holds it, recorded at assembly:
+# export must not overwrite a repository file edited since then.
+repo_manifest() {
+	{
+		series_new_files
+		series_patched_files | sed 's|^\(.*\)$|patches/\1.patch|'
+	} | (cd "$TOP" && xargs -r -d '\n' sha1sum 2>/dev/null)
+}
+
+# Did the tree's copy of $1 (a path in the tree) change since the last assembly?
+tree_changed_since_assembly() {
+	local rec cur
+	rec=$(awk -v f="$1" '{ h = $1; $1 = ""; sub(/^ +/, ""); if ($0 == f) print h }' "$STAMP.assembled" 2>/dev/null)
+	[ -n "$rec" ] || return 0
+	cur=$(cd "$KSRC" && sha1sum "$1" 2>/dev/null | cut -c1-40)
+	[ "$rec" != "$cur" ]
+}
+
+# Did the repository's copy of $1 change since the last assembly?
+repo_changed_since_assembly() {
+	local rec cur
+	rec=$(awk -v f="$1" '{ h = $1; $1 = ""; sub(/^ +/, ""); if ($0 == f) print h }' "$STAMP.repo" 2>/dev/null)
+	[ -e "$TOP/$1" ] || return 1
+	cur=$(cd "$TOP" && sha1sum "$1" | cut -c1-40)
+	[ -n "$rec" ] && [ "$rec" != "$cur" ]
+}
+
 # Checksums of every file in which the tree differs from the pristine source.
 tree_manifest() {
 	{ tree_changed_files; tree_new_files; } | LC_ALL=C sort -u |
@@ -101,26 +128,30 @@ sync_back() {
 		if ! cmp -s "$tmp/p" "$PATCHES/$f.patch"; then
 			echo "patch   patches/$f.patch"
 			diffs=1
-			[ "$mode" = write ] && install_if_changed "$tmp/p" "$PATCHES/$f.patch"
+			if [ "$mode" = write ] && write_ok "$f" "patches/$f.patch"; then
+				install_if_changed "$tmp/p" "$PATCHES/$f.patch"
+			fi
 		fi
 	done <"$tmp/changed"
 	while read -r f; do
 		echo "unpatch patches/$f.patch"
 		diffs=1
-		[ "$mode" = write ] && rm -f "$PATCHES/$f.patch"
+		[ "$mode" = write ] && check_removal "patches/$f.patch" && rm -f "$PATCHES/$f.patch"
 	done < <(comm -13 "$tmp/changed" "$tmp/series-patched")
 
 	while read -r f; do
 		if ! cmp -s "$KSRC/$f" "$TOP/$f" || ! same_mode "$KSRC/$f" "$TOP/$f"; then
 			echo "copy    $f"
 			diffs=1
-			[ "$mode" = write ] && install_if_changed "$KSRC/$f" "$TOP/$f"
+			if [ "$mode" = write ] && write_ok "$f" "$f"; then
+				install_if_changed "$KSRC/$f" "$TOP/$f"
+			fi
 		fi
 	done <"$tmp/new"
 	while read -r f; do
 		echo "remove  $f"
 		diffs=1
-		[ "$mode" = write ] && rm -f "$TOP/$f"
+		[ "$mode" = write ] && check_removal "$f" && rm -f "$TOP/$f"
 	done < <(comm -13 "$tmp/new" "$tmp/series-new")
 
 	if [ "$mode" = write ]; then
@@ -129,6 +160,32 @@ sync_back() {
 		done
 	fi
 	return $diffs
+}
+
+# May export write repository file $2 from tree file $1?  Not if only the
+# repository changed since the assembly (the tree is stale: keep the newer
+# copy); refuse if both did.
+write_ok() {
+	[ "${FORCE:-0}" = 1 ] && return 0
+	repo_changed_since_assembly "$2" || return 0
+	if tree_changed_since_assembly "$1"; then
+		die "$2 changed in the repository since the last 'make assemble' and in $KSRC: merge by hand, or 'make export FORCE=1' to take the tree's copy"
+	fi
+	note "keeping $2: the repository's copy is newer ('make assemble' brings it into the tree)"
+	return 1
+}
+
+# Only what was assembled and then deleted in the tree is deleted from the
+# repository; a file added to the repository since is not the tree's to drop.
+check_removal() {
+	if [ "${FORCE:-0}" != 1 ] &&
+		! awk -v f="$1" '{ $1 = ""; sub(/^ +/, "") } $0 == f { found = 1 } END { exit !found }' "$STAMP.repo" 2>/dev/null; then
+		die "$1 was added to the repository after the last 'make assemble': run 'make assemble' first (or 'make export FORCE=1' to delete it)"
+	fi
+	if [ "${FORCE:-0}" != 1 ] && repo_changed_since_assembly "$1"; then
+		die "$1 changed in the repository since the last 'make assemble' but was deleted in $KSRC: merge by hand"
+	fi
+	return 0
 }
 
 same_mode() {
@@ -187,14 +244,19 @@ cmd_assemble() {
 	done < <(series_new_files)
 
 	tree_manifest >"$STAMP.assembled"
+	repo_manifest >"$STAMP.repo"
 	note "assembled Linux $(upstream_version) + $(series_patched_files | wc -l) patches + $(series_new_files | wc -l) new files in $KSRC"
 }
 
 cmd_export() {
 	[ -e "$STAMP.assembled" ] || die "no assembled tree in $KSRC: run 'make assemble' first"
 	if sync_back write; then
+		tree_manifest >"$STAMP.assembled"
+		repo_manifest >"$STAMP.repo"
 		note "repository already matches $KSRC"
 	else
+		tree_manifest >"$STAMP.assembled"
+		repo_manifest >"$STAMP.repo"
 		note "exported $KSRC into the repository"
 	fi
 }

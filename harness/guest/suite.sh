@@ -15,6 +15,7 @@ BIN=/opt/vswap/bin
 # setup: the swap state the program starts from (see setup() below).
 TESTS="
 swap_roundtrip   300 none        $BIN/swap_roundtrip
+virtual_swap     300 none        $BIN/virtual_swap
 test_zswap       600 fast+zswap  $BIN/test_zswap
 test_memcontrol  900 fast        $BIN/test_memcontrol
 "

@@ -36,6 +36,18 @@ static uint64_t xorshift(uint64_t *s)
 	return *s = x;
 }
 
+uint64_t same_word(size_t index, uint64_t seed)
+{
+	if (same_word_fits(index))
+		return ~((uint64_t)index ^ (seed << 32));
+	return 0xa5a5000000000000ULL ^ (seed << 40) ^ index;
+}
+
+bool same_word_fits(size_t index)
+{
+	return (index / 4) % 2 == 0;
+}
+
 /* The words of page @index; a zero page has none to encode its index in. */
 static void page_fill(uint64_t *w, size_t index, enum page_kind kind,
 		      uint64_t seed)
@@ -48,8 +60,13 @@ static void page_fill(uint64_t *w, size_t index, enum page_kind kind,
 		memset(w, 0, page_size);
 		break;
 	case PAGE_SAME:
+		/*
+		 * Alternate words that sign-extend from 61 bits (all-ones
+		 * high bits) with words that do not (0xa5 high byte): virtual
+		 * swap records the first kind in its descriptor only.
+		 */
 		for (j = 0; j < n; j++)
-			w[j] = 0xa5a5000000000000ULL ^ (seed << 40) ^ index;
+			w[j] = same_word(index, seed);
 		break;
 	case PAGE_TEXT:
 		for (j = 0; j < n; j++)

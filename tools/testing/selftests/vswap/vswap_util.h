@@ -29,6 +29,9 @@ extern size_t page_size;
 
 void vswap_init(void);
 enum page_kind page_kind_of(enum page_kind mix, size_t index);
+/* The word a PAGE_SAME page repeats, and whether it sign-extends from 61 bits. */
+uint64_t same_word(size_t index, uint64_t seed);
+bool same_word_fits(size_t index);
 void pattern_fill(void *buf, size_t npages, enum page_kind mix, uint64_t seed);
 /* Returns the index of the first wrong page, or -1 if every byte matches. */
 long pattern_check(const void *buf, size_t npages, enum page_kind mix,

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Virtual swap space: swap entries that are not tied to a device.
+ *
+ * See Documentation/mm/vswap.rst for the design, the life of a slot and the
+ * locking rules.  Upstream swap code calls in here through these hooks; each
+ * compiles to nothing with CONFIG_VIRTUAL_SWAP=n.
+ */
+#ifndef _LINUX_VSWAP_H
+#define _LINUX_VSWAP_H
+
+#include <linux/swap.h>
+#include <linux/swapops.h>
+
+struct folio;
+struct kobj_attribute;
+struct writeback_control;
+
+#ifdef CONFIG_VIRTUAL_SWAP
+
+/* /sys/kernel/mm/swap/vswap_enabled, registered by mm/swap_state.c */
+extern struct kobj_attribute vswap_enabled_attr;
+
+/* The virtual device's side of mm/swapfile.c, for mm/vswap.c only. */
+struct swap_info_struct *swap_register_virtual(unsigned long maxpages);
+int swap_alloc_virtual_slot(struct swap_info_struct *si, swp_entry_t *entry);
+
+/* The swap type of the virtual device, or -1 before it is registered. */
+extern int vswap_type;
+
+/**
+ * is_vswap_entry - Does @entry name a slot of the virtual swap device?
+ * @entry: a swap entry, as stored in a page table or folio->swap
+ *
+ * Return: true for virtual entries, false for classic device entries.
+ */
+static inline bool is_vswap_entry(swp_entry_t entry)
+{
+	return swp_type(entry) == READ_ONCE(vswap_type);
+}
+
+/**
+ * is_vswap_device - Is @si the virtual swap device?
+ * @si: a registered swap device
+ *
+ * Return: true if @si has no storage of its own.
+ */
+static inline bool is_vswap_device(struct swap_info_struct *si)
+{
+	return si->flags & SWP_VIRTUAL;
+}
+
+bool vswap_enabled(void);
+swp_entry_t vswap_alloc(struct folio *folio);
+int vswap_writepage(struct folio *folio, struct writeback_control *wbc);
+void vswap_read_folio(struct folio *folio);
+void vswap_release(swp_entry_t entry, unsigned int nr);
+
+#else /* !CONFIG_VIRTUAL_SWAP */
+
+static inline bool is_vswap_entry(swp_entry_t entry)
+{
+	return false;
+}
+
+static inline bool is_vswap_device(struct swap_info_struct *si)
+{
+	return false;
+}
+
+static inline bool vswap_enabled(void)
+{
+	return false;
+}
+
+static inline swp_entry_t vswap_alloc(struct folio *folio)
+{
+	return (swp_entry_t){ 0 };
+}
+
+static inline int vswap_writepage(struct folio *folio,
+				  struct writeback_control *wbc)
+{
+	return 0;
+}
+
+static inline void vswap_read_folio(struct folio *folio)
+{
+}
+
+static inline void vswap_release(swp_entry_t entry, unsigned int nr)
+{
+}
+
+#endif /* CONFIG_VIRTUAL_SWAP */
+
+#endif /* _LINUX_VSWAP_H */

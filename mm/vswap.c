@@ -1,0 +1,520 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Virtual swap space: swap entries that are not tied to a device.
+ *
+ * A swapped-out page gets an entry on a device-less swap type; one tagged
+ * word per slot says where the data is now.  The swap map, swap cache,
+ * swap_cgroup and zswap trees serve the virtual type like any other.
+ *
+ * Documentation/mm/vswap.rst has the design: the descriptor, the life of a
+ * slot, the locking rules and the races.  In short, every change of a
+ * descriptor happens under the virtual entry's locked swap cache folio,
+ * except the final release, which runs when no reference to the slot is
+ * left.
+ */
+
+#define pr_fmt(fmt) "vswap: " fmt
+
+#include <linux/debugfs.h>
+#include <linux/highmem.h>
+#include <linux/kobject.h>
+#include <linux/memcontrol.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/pagemap.h>
+#include <linux/swap.h>
+#include <linux/swap_slots.h>
+#include <linux/swapops.h>
+#include <linux/sysfs.h>
+#include <linux/vmstat.h>
+#include <linux/vswap.h>
+#include <linux/zswap.h>
+
+/*********************************
+ * descriptor encoding
+ **********************************/
+
+/*
+ * The low bits of a descriptor are its tag.  EMPTY is what a zeroed table
+ * holds: the slot owns no descriptor (and no reference on its table).
+ */
+#define VSWAP_TAG_BITS		3
+#define VSWAP_TAG_MASK		((1UL << VSWAP_TAG_BITS) - 1)
+
+enum vswap_tag {
+	VSWAP_EMPTY,	/* slot not in use, or not set up */
+	VSWAP_MEMORY,	/* data only in the swap cache folio */
+	VSWAP_SAME,	/* payload: the repeated word >> VSWAP_TAG_BITS */
+	VSWAP_ZSWAP,	/* the zswap tree has it, keyed by the virtual entry */
+	VSWAP_NR_TAGS,
+};
+
+static inline enum vswap_tag vswap_desc_tag(unsigned long desc)
+{
+	return desc & VSWAP_TAG_MASK;
+}
+
+/* Can @word be kept in a descriptor?  It must sign-extend from 61 bits. */
+static inline bool vswap_same_fits(unsigned long word)
+{
+	return (unsigned long)((long)(word << VSWAP_TAG_BITS) >>
+			       VSWAP_TAG_BITS) == word;
+}
+
+static inline unsigned long vswap_same_desc(unsigned long word)
+{
+	return (word << VSWAP_TAG_BITS) | VSWAP_SAME;
+}
+
+static inline unsigned long vswap_same_word(unsigned long desc)
+{
+	return (unsigned long)((long)desc >> VSWAP_TAG_BITS);
+}
+
+/*********************************
+ * statistics and tunables
+ **********************************/
+
+int vswap_type = -1;
+static struct swap_info_struct *vswap_si;
+
+/* Slots per backend right now, for debugfs; racy reads are fine. */
+static atomic_long_t vswap_slots[VSWAP_NR_TAGS];
+static atomic_long_t vswap_table_bytes;
+
+static bool vswap_on __read_mostly;
+
+/* Size of the virtual space in slots; 0 means 4 x RAM pages. */
+static unsigned long vswap_pages;
+module_param_named(pages, vswap_pages, ulong, 0444);
+MODULE_PARM_DESC(pages, "Slots in the virtual swap space (default: 4 x RAM pages)");
+
+/**
+ * vswap_enabled - Are new swap entries allocated in the virtual space?
+ *
+ * Return: true if folio_alloc_swap() should take a virtual entry.
+ */
+bool vswap_enabled(void)
+{
+	return READ_ONCE(vswap_on);
+}
+
+/**
+ * vswap_nr_free - Free slots of the virtual space, for reclaim decisions.
+ *
+ * Reclaim asks get_nr_swap_pages() whether swapping anonymous memory is
+ * possible at all; with virtual swap on, a free virtual slot is enough even
+ * with no swap device.  SwapFree in /proc/meminfo does not include these.
+ *
+ * Return: the number of free virtual slots, or 0 if virtual swap is off.
+ */
+long vswap_nr_free(void)
+{
+	struct swap_info_struct *si = READ_ONCE(vswap_si);
+
+	if (!si || !vswap_enabled())
+		return 0;
+	return si->pages - READ_ONCE(si->inuse_pages);
+}
+
+/*********************************
+ * descriptor tables
+ **********************************/
+
+/*
+ * Descriptors live in one page per VSWAP_TABLE_SLOTS slots, allocated when
+ * the first slot of its range gets a descriptor and freed with the last.
+ * vswap_table_lock protects the table pointers and use counts; it nests
+ * inside the virtual device's si->lock (the free path holds it).  A table
+ * cannot go away under a descriptor reader: the reader owns a slot of it.
+ */
+#define VSWAP_TABLE_SLOTS	(PAGE_SIZE / sizeof(unsigned long))
+
+static DEFINE_SPINLOCK(vswap_table_lock);
+static unsigned long **vswap_tables;
+static unsigned int *vswap_table_used;
+
+static unsigned long *vswap_desc(swp_entry_t entry)
+{
+	unsigned long offset = swp_offset(entry);
+	unsigned long *table;
+
+	table = READ_ONCE(vswap_tables[offset / VSWAP_TABLE_SLOTS]);
+	VM_WARN_ON_ONCE(!table);
+	return &table[offset % VSWAP_TABLE_SLOTS];
+}
+
+/*
+ * Give the slot at @offset a descriptor, allocating its table if needed.
+ * Called right after the slot was allocated, so no one else can look at it.
+ */
+static int vswap_desc_get(unsigned long offset)
+{
+	unsigned long idx = offset / VSWAP_TABLE_SLOTS;
+	unsigned long *spare = NULL;
+
+	for (;;) {
+		spin_lock(&vswap_table_lock);
+		if (vswap_tables[idx] || spare)
+			break;
+		spin_unlock(&vswap_table_lock);
+		/* Reclaim context: do not recurse into reclaim for a table. */
+		spare = (unsigned long *)get_zeroed_page(GFP_NOWAIT | __GFP_NOWARN);
+		if (!spare)
+			return -ENOMEM;
+	}
+	if (!vswap_tables[idx]) {
+		WRITE_ONCE(vswap_tables[idx], spare);
+		atomic_long_add(PAGE_SIZE, &vswap_table_bytes);
+		spare = NULL;
+	}
+	vswap_table_used[idx]++;
+	WRITE_ONCE(vswap_tables[idx][offset % VSWAP_TABLE_SLOTS], VSWAP_MEMORY);
+	spin_unlock(&vswap_table_lock);
+
+	if (spare)
+		free_page((unsigned long)spare);
+	atomic_long_inc(&vswap_slots[VSWAP_MEMORY]);
+	return 0;
+}
+
+/*
+ * Drop the descriptor of a slot being freed; caller holds si->lock.
+ * Returns false if the slot never got one.
+ */
+static bool vswap_desc_put(unsigned long offset)
+{
+	unsigned long idx = offset / VSWAP_TABLE_SLOTS;
+	unsigned long *table, *dead = NULL;
+	unsigned long desc;
+
+	spin_lock(&vswap_table_lock);
+	table = vswap_tables[idx];
+	desc = table ? table[offset % VSWAP_TABLE_SLOTS] : VSWAP_EMPTY;
+	if (vswap_desc_tag(desc) == VSWAP_EMPTY) {
+		/* vswap_alloc() failed before the slot got a descriptor. */
+		spin_unlock(&vswap_table_lock);
+		return false;
+	}
+	WRITE_ONCE(table[offset % VSWAP_TABLE_SLOTS], VSWAP_EMPTY);
+	if (!--vswap_table_used[idx]) {
+		WRITE_ONCE(vswap_tables[idx], NULL);
+		dead = table;
+	}
+	spin_unlock(&vswap_table_lock);
+
+	atomic_long_dec(&vswap_slots[vswap_desc_tag(desc)]);
+	if (dead) {
+		atomic_long_sub(PAGE_SIZE, &vswap_table_bytes);
+		free_page((unsigned long)dead);
+	}
+	return true;
+}
+
+/* Point a slot, whose swap cache folio the caller holds locked, elsewhere. */
+static void vswap_desc_set(struct folio *folio, unsigned long desc)
+{
+	unsigned long *slot = vswap_desc(folio->swap);
+	unsigned long old = READ_ONCE(*slot);
+
+	VM_WARN_ON_ONCE_FOLIO(!folio_test_locked(folio), folio);
+	WRITE_ONCE(*slot, desc);
+	atomic_long_dec(&vswap_slots[vswap_desc_tag(old)]);
+	atomic_long_inc(&vswap_slots[vswap_desc_tag(desc)]);
+}
+
+/*********************************
+ * allocation and release
+ **********************************/
+
+/**
+ * vswap_alloc - Allocate a virtual swap entry for @folio.
+ * @folio: an order-0 anonymous or shmem folio being swapped out
+ *
+ * The slot is allocated with SWAP_HAS_CACHE set, like a device slot from
+ * get_swap_pages(); its descriptor starts as VSWAP_MEMORY.  Large folios
+ * are not given virtual entries: reclaim splits them and swaps the pages.
+ *
+ * Return: the entry, or an entry with val 0 if the virtual space is full.
+ */
+swp_entry_t vswap_alloc(struct folio *folio)
+{
+	swp_entry_t entry = { 0 };
+
+	if (folio_test_large(folio) || !vswap_si)
+		return entry;
+	if (!swap_alloc_virtual_slot(vswap_si, &entry))
+		return entry;
+	if (vswap_desc_get(swp_offset(entry))) {
+		/* The release path sees an EMPTY descriptor and skips it. */
+		swapcache_free_entries(&entry, 1);
+		entry.val = 0;
+		return entry;
+	}
+	count_vm_event(VSWAP_ALLOC);
+	return entry;
+}
+
+/**
+ * vswap_release - Release the backends of freed virtual slots.
+ * @entry: the first slot
+ * @nr: the number of slots
+ *
+ * Called by swap_entry_range_free() with the virtual device's si->lock
+ * held, once the slots have no swap count and no swap cache left.  zswap
+ * has already dropped its copies (zswap_invalidate() runs on every path
+ * that frees a slot), so only the descriptors remain to be dropped.
+ */
+void vswap_release(swp_entry_t entry, unsigned int nr)
+{
+	unsigned long offset = swp_offset(entry);
+	unsigned int i, freed = 0;
+
+	for (i = 0; i < nr; i++)
+		freed += vswap_desc_put(offset + i);
+	count_vm_events(VSWAP_FREE, freed);
+}
+
+/*********************************
+ * store and load
+ **********************************/
+
+/* Is @folio one machine word repeated?  Sets *word if so. */
+static bool vswap_folio_same_filled(struct folio *folio, unsigned long *word)
+{
+	unsigned long *data = kmap_local_folio(folio, 0);
+	unsigned int i, n = PAGE_SIZE / sizeof(*data);
+	bool same = true;
+
+	for (i = 1; i < n; i++) {
+		if (data[i] != data[0]) {
+			same = false;
+			break;
+		}
+	}
+	*word = data[0];
+	kunmap_local(data);
+	return same;
+}
+
+static void vswap_fill_folio(struct folio *folio, unsigned long word)
+{
+	unsigned long *data = kmap_local_folio(folio, 0);
+
+	memset_l(data, word, PAGE_SIZE / sizeof(*data));
+	kunmap_local(data);
+}
+
+/**
+ * vswap_writepage - Store a folio that owns a virtual entry.
+ * @folio: the locked swap cache folio
+ * @wbc: writeback control of the reclaim that writes it
+ *
+ * Records a same-filled page in its descriptor, or stores the page in
+ * zswap.  A page neither takes stays in memory: it is redirtied and left
+ * in the swap cache, and reclaim activates it.  Whatever the slot held
+ * before is dropped first, so stale data can never be loaded.
+ *
+ * Return: 0 if the folio was stored and unlocked; AOP_WRITEPAGE_ACTIVATE
+ * with the folio still locked if it stays in memory.
+ */
+int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
+{
+	unsigned long word;
+
+	/* A rewrite of a slot that zswap holds: drop the old copy. */
+	if (vswap_desc_tag(READ_ONCE(*vswap_desc(folio->swap))) == VSWAP_ZSWAP)
+		zswap_invalidate(folio->swap);
+
+	if (vswap_folio_same_filled(folio, &word) && vswap_same_fits(word)) {
+		vswap_desc_set(folio, vswap_same_desc(word));
+		count_vm_event(VSWAP_SAME);
+		if (!word) {
+			count_vm_event(SWPOUT_ZERO);
+			count_memcg_folio_events(folio, SWPOUT_ZERO, 1);
+		}
+		folio_unlock(folio);
+		return 0;
+	}
+
+	if (zswap_store(folio)) {
+		vswap_desc_set(folio, VSWAP_ZSWAP);
+		count_vm_event(VSWAP_ZSWAP);
+		folio_unlock(folio);
+		return 0;
+	}
+
+	/* No backend took it: keep it, never lose it. */
+	vswap_desc_set(folio, VSWAP_MEMORY);
+	count_vm_event(VSWAP_REJECT_NODISK);
+	folio_mark_dirty(folio);
+	return AOP_WRITEPAGE_ACTIVATE;
+}
+
+/**
+ * vswap_read_folio - Fill a swap cache folio from its virtual slot.
+ * @folio: the locked, not uptodate swap cache folio of a virtual entry
+ *
+ * Unlocks the folio.  It is left !uptodate, so the fault gets SIGBUS, only
+ * if the slot has no data, which would be a bug of this layer.
+ */
+void vswap_read_folio(struct folio *folio)
+{
+	unsigned long desc = READ_ONCE(*vswap_desc(folio->swap));
+	unsigned long word;
+
+	switch (vswap_desc_tag(desc)) {
+	case VSWAP_SAME:
+		word = vswap_same_word(desc);
+		vswap_fill_folio(folio, word);
+		folio_mark_uptodate(folio);
+		if (!word) {
+			count_vm_event(SWPIN_ZERO);
+			count_memcg_folio_events(folio, SWPIN_ZERO, 1);
+		}
+		break;
+	case VSWAP_ZSWAP:
+		/*
+		 * The load is exclusive for a swap cache folio: zswap drops
+		 * its copy and dirties the folio, which now holds the only one.
+		 */
+		if (zswap_load(folio))
+			vswap_desc_set(folio, VSWAP_MEMORY);
+		else
+			WARN_ONCE(1, "vswap: zswap lost slot %lx\n",
+				  swp_offset(folio->swap));
+		break;
+	default:
+		WARN_ONCE(1, "vswap: read of slot %lx without data (desc %lx)\n",
+			  swp_offset(folio->swap), desc);
+		break;
+	}
+	folio_unlock(folio);
+}
+
+/*********************************
+ * sysfs
+ **********************************/
+
+static ssize_t vswap_enabled_show(struct kobject *kobj,
+				  struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", vswap_enabled());
+}
+
+static ssize_t vswap_enabled_store(struct kobject *kobj,
+				   struct kobj_attribute *attr,
+				   const char *buf, size_t count)
+{
+	bool on;
+
+	/* Exactly one word; kstrtobool() would take "yes please" or "0x1". */
+	if (sysfs_streq(buf, "1") || sysfs_streq(buf, "y") ||
+	    sysfs_streq(buf, "on"))
+		on = true;
+	else if (sysfs_streq(buf, "0") || sysfs_streq(buf, "n") ||
+		 sysfs_streq(buf, "off"))
+		on = false;
+	else
+		return -EINVAL;
+	if (on && !READ_ONCE(vswap_si))
+		return -ENODEV;
+	WRITE_ONCE(vswap_on, on);
+	return count;
+}
+
+struct kobj_attribute vswap_enabled_attr = __ATTR_RW(vswap_enabled);
+
+/*********************************
+ * debugfs
+ **********************************/
+
+#ifdef CONFIG_DEBUG_FS
+static int vswap_debugfs_get(void *data, u64 *val)
+{
+	*val = atomic_long_read(data);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(vswap_debugfs_fops, vswap_debugfs_get, NULL, "%llu\n");
+
+static int vswap_metadata_get(void *data, u64 *val)
+{
+	struct swap_info_struct *si = vswap_si;
+	unsigned long nr_tables = DIV_ROUND_UP(si->max, VSWAP_TABLE_SLOTS);
+
+	/*
+	 * Everything the virtual device costs: its swap map and swap_cgroup
+	 * array, the table pointers and use counts, and the tables in use.
+	 */
+	*val = si->max * (sizeof(unsigned char) + sizeof(unsigned short)) +
+	       nr_tables * (sizeof(*vswap_tables) + sizeof(*vswap_table_used)) +
+	       atomic_long_read(&vswap_table_bytes);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(vswap_metadata_fops, vswap_metadata_get, NULL, "%llu\n");
+
+static int vswap_type_get(void *data, u64 *val)
+{
+	*val = vswap_type;
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(vswap_type_fops, vswap_type_get, NULL, "%llu\n");
+
+static void vswap_debugfs_init(void)
+{
+	struct dentry *dir = debugfs_create_dir("vswap", NULL);
+
+	/* The type field of virtual entries in /proc/PID/pagemap. */
+	debugfs_create_file("swap_type", 0444, dir, NULL, &vswap_type_fops);
+
+	debugfs_create_file("memory", 0444, dir, &vswap_slots[VSWAP_MEMORY],
+			    &vswap_debugfs_fops);
+	debugfs_create_file("same", 0444, dir, &vswap_slots[VSWAP_SAME],
+			    &vswap_debugfs_fops);
+	debugfs_create_file("zswap", 0444, dir, &vswap_slots[VSWAP_ZSWAP],
+			    &vswap_debugfs_fops);
+	debugfs_create_file("metadata_bytes", 0444, dir, NULL,
+			    &vswap_metadata_fops);
+}
+#else
+static inline void vswap_debugfs_init(void) { }
+#endif
+
+/*********************************
+ * init
+ **********************************/
+
+static int __init vswap_init(void)
+{
+	struct swap_info_struct *si;
+	unsigned long nr_tables;
+
+	si = swap_register_virtual(vswap_pages ? vswap_pages :
+				   4 * totalram_pages());
+	if (IS_ERR(si)) {
+		pr_err("cannot register the virtual swap device: %ld\n",
+		       PTR_ERR(si));
+		return PTR_ERR(si);
+	}
+
+	nr_tables = DIV_ROUND_UP(si->max, VSWAP_TABLE_SLOTS);
+	vswap_tables = kvcalloc(nr_tables, sizeof(*vswap_tables), GFP_KERNEL);
+	vswap_table_used = kvcalloc(nr_tables, sizeof(*vswap_table_used),
+				    GFP_KERNEL);
+	if (!vswap_tables || !vswap_table_used) {
+		/* The device stays registered, unused: nothing allocates there. */
+		pr_err("no memory for %lu descriptor tables\n", nr_tables);
+		kvfree(vswap_tables);
+		kvfree(vswap_table_used);
+		return -ENOMEM;
+	}
+
+	WRITE_ONCE(vswap_type, si->type);
+	WRITE_ONCE(vswap_si, si);
+	WRITE_ONCE(vswap_on, IS_ENABLED(CONFIG_VIRTUAL_SWAP_DEFAULT_ON));
+	vswap_debugfs_init();
+	pr_info("%u slots (swap type %d), %s\n", si->max, si->type,
+		vswap_on ? "enabled" : "disabled");
+	return 0;
+}
+late_initcall(vswap_init);
