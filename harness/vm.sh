@@ -91,7 +91,7 @@ truncate -s 1G "$out/scratch.img"
 qemu=(qemu-system-x86_64 -nodefaults -no-user-config -display none
 	-machine q35 -cpu max -smp "$smp" -m "$mem" -no-reboot
 	-kernel "$kernel" -initrd "$out/initrd.cpio"
-	-append "console=ttyS0 rdinit=/init panic=-1 panic_on_warn=0 reboot=t oops=panic loglevel=7 vswap.timeout=$timeout $append"
+	-append "console=ttyS0 rdinit=/init panic=-1 panic_on_warn=0 reboot=t oops=panic loglevel=7 harness.timeout=$timeout $append"
 	-serial "file:$out/kernel.log" -serial "file:$out/job.log"
 	-drive "file=$out/fast.img,if=virtio,format=raw,cache=unsafe,discard=unmap"
 	-drive "file=$out/slow.img,if=virtio,format=raw,cache=unsafe,discard=unmap"

@@ -42,11 +42,11 @@
 #define VSWAP_TAG_MASK		((1UL << VSWAP_TAG_BITS) - 1)
 
 enum vswap_tag {
-	VSWAP_EMPTY,	/* slot not in use, or not set up */
-	VSWAP_MEMORY,	/* data only in the swap cache folio */
-	VSWAP_SAME,	/* payload: the repeated word >> VSWAP_TAG_BITS */
-	VSWAP_ZSWAP,	/* the zswap tree has it, keyed by the virtual entry */
-	VSWAP_NR_TAGS,
+	VSWAP_DESC_EMPTY,	/* slot not in use, or not set up */
+	VSWAP_DESC_MEMORY,	/* data only in the swap cache folio */
+	VSWAP_DESC_SAME,	/* payload: the repeated word */
+	VSWAP_DESC_ZSWAP,	/* in the zswap tree, keyed by the virtual entry */
+	VSWAP_DESC_NR,
 };
 
 static inline enum vswap_tag vswap_desc_tag(unsigned long desc)
@@ -63,7 +63,7 @@ static inline bool vswap_same_fits(unsigned long word)
 
 static inline unsigned long vswap_same_desc(unsigned long word)
 {
-	return (word << VSWAP_TAG_BITS) | VSWAP_SAME;
+	return (word << VSWAP_TAG_BITS) | VSWAP_DESC_SAME;
 }
 
 static inline unsigned long vswap_same_word(unsigned long desc)
@@ -79,7 +79,7 @@ int vswap_type = -1;
 static struct swap_info_struct *vswap_si;
 
 /* Slots per backend right now, for debugfs; racy reads are fine. */
-static atomic_long_t vswap_slots[VSWAP_NR_TAGS];
+static atomic_long_t vswap_slots[VSWAP_DESC_NR];
 static atomic_long_t vswap_table_bytes;
 
 static bool vswap_on __read_mostly;
@@ -169,12 +169,12 @@ static int vswap_desc_get(unsigned long offset)
 		spare = NULL;
 	}
 	vswap_table_used[idx]++;
-	WRITE_ONCE(vswap_tables[idx][offset % VSWAP_TABLE_SLOTS], VSWAP_MEMORY);
+	WRITE_ONCE(vswap_tables[idx][offset % VSWAP_TABLE_SLOTS], VSWAP_DESC_MEMORY);
 	spin_unlock(&vswap_table_lock);
 
 	if (spare)
 		free_page((unsigned long)spare);
-	atomic_long_inc(&vswap_slots[VSWAP_MEMORY]);
+	atomic_long_inc(&vswap_slots[VSWAP_DESC_MEMORY]);
 	return 0;
 }
 
@@ -190,13 +190,13 @@ static bool vswap_desc_put(unsigned long offset)
 
 	spin_lock(&vswap_table_lock);
 	table = vswap_tables[idx];
-	desc = table ? table[offset % VSWAP_TABLE_SLOTS] : VSWAP_EMPTY;
-	if (vswap_desc_tag(desc) == VSWAP_EMPTY) {
+	desc = table ? table[offset % VSWAP_TABLE_SLOTS] : VSWAP_DESC_EMPTY;
+	if (vswap_desc_tag(desc) == VSWAP_DESC_EMPTY) {
 		/* vswap_alloc() failed before the slot got a descriptor. */
 		spin_unlock(&vswap_table_lock);
 		return false;
 	}
-	WRITE_ONCE(table[offset % VSWAP_TABLE_SLOTS], VSWAP_EMPTY);
+	WRITE_ONCE(table[offset % VSWAP_TABLE_SLOTS], VSWAP_DESC_EMPTY);
 	if (!--vswap_table_used[idx]) {
 		WRITE_ONCE(vswap_tables[idx], NULL);
 		dead = table;
@@ -232,7 +232,7 @@ static void vswap_desc_set(struct folio *folio, unsigned long desc)
  * @folio: an order-0 anonymous or shmem folio being swapped out
  *
  * The slot is allocated with SWAP_HAS_CACHE set, like a device slot from
- * get_swap_pages(); its descriptor starts as VSWAP_MEMORY.  Large folios
+ * get_swap_pages(); its descriptor starts as VSWAP_DESC_MEMORY.  Large folios
  * are not given virtual entries: reclaim splits them and swaps the pages.
  *
  * Return: the entry, or an entry with val 0 if the virtual space is full.
@@ -323,7 +323,7 @@ int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
 	unsigned long word;
 
 	/* A rewrite of a slot that zswap holds: drop the old copy. */
-	if (vswap_desc_tag(READ_ONCE(*vswap_desc(folio->swap))) == VSWAP_ZSWAP)
+	if (vswap_desc_tag(READ_ONCE(*vswap_desc(folio->swap))) == VSWAP_DESC_ZSWAP)
 		zswap_invalidate(folio->swap);
 
 	if (vswap_folio_same_filled(folio, &word) && vswap_same_fits(word)) {
@@ -338,14 +338,14 @@ int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
 	}
 
 	if (zswap_store(folio)) {
-		vswap_desc_set(folio, VSWAP_ZSWAP);
+		vswap_desc_set(folio, VSWAP_DESC_ZSWAP);
 		count_vm_event(VSWAP_ZSWAP);
 		folio_unlock(folio);
 		return 0;
 	}
 
 	/* No backend took it: keep it, never lose it. */
-	vswap_desc_set(folio, VSWAP_MEMORY);
+	vswap_desc_set(folio, VSWAP_DESC_MEMORY);
 	count_vm_event(VSWAP_REJECT_NODISK);
 	folio_mark_dirty(folio);
 	return AOP_WRITEPAGE_ACTIVATE;
@@ -364,7 +364,7 @@ void vswap_read_folio(struct folio *folio)
 	unsigned long word;
 
 	switch (vswap_desc_tag(desc)) {
-	case VSWAP_SAME:
+	case VSWAP_DESC_SAME:
 		word = vswap_same_word(desc);
 		vswap_fill_folio(folio, word);
 		folio_mark_uptodate(folio);
@@ -373,13 +373,13 @@ void vswap_read_folio(struct folio *folio)
 			count_memcg_folio_events(folio, SWPIN_ZERO, 1);
 		}
 		break;
-	case VSWAP_ZSWAP:
+	case VSWAP_DESC_ZSWAP:
 		/*
 		 * The load is exclusive for a swap cache folio: zswap drops
 		 * its copy and dirties the folio, which now holds the only one.
 		 */
 		if (zswap_load(folio))
-			vswap_desc_set(folio, VSWAP_MEMORY);
+			vswap_desc_set(folio, VSWAP_DESC_MEMORY);
 		else
 			WARN_ONCE(1, "vswap: zswap lost slot %lx\n",
 				  swp_offset(folio->swap));
@@ -467,11 +467,11 @@ static void vswap_debugfs_init(void)
 	/* The type field of virtual entries in /proc/PID/pagemap. */
 	debugfs_create_file("swap_type", 0444, dir, NULL, &vswap_type_fops);
 
-	debugfs_create_file("memory", 0444, dir, &vswap_slots[VSWAP_MEMORY],
+	debugfs_create_file("memory", 0444, dir, &vswap_slots[VSWAP_DESC_MEMORY],
 			    &vswap_debugfs_fops);
-	debugfs_create_file("same", 0444, dir, &vswap_slots[VSWAP_SAME],
+	debugfs_create_file("same", 0444, dir, &vswap_slots[VSWAP_DESC_SAME],
 			    &vswap_debugfs_fops);
-	debugfs_create_file("zswap", 0444, dir, &vswap_slots[VSWAP_ZSWAP],
+	debugfs_create_file("zswap", 0444, dir, &vswap_slots[VSWAP_DESC_ZSWAP],
 			    &vswap_debugfs_fops);
 	debugfs_create_file("metadata_bytes", 0444, dir, NULL,
 			    &vswap_metadata_fops);

@@ -296,24 +296,30 @@ TEST_F(vswap, disable_with_live_entries)
 	ASSERT_EQ(0, pagemap_read(self->buf, n, pm));
 	for (i = 0; i < n; i++) {
 		ASSERT_TRUE(PM_SWAPPED(pm[i]));
-		if (i < half)
+		if (i < half) {
 			ASSERT_EQ(self->type, PM_SWAP_TYPE(pm[i]));
-		else
+		} else {
 			ASSERT_NE(self->type, PM_SWAP_TYPE(pm[i]));
+		}
 	}
 	free(pm);
 	EXPECT_GT(swap_used_kb(fast_dev()), 0);
 
+	/*
+	 * On again: pages swapped back in keep the entry their swap cache
+	 * folio already owns, virtual or classic, until it is freed.
+	 */
 	ASSERT_EQ(0, knob_write("1"));
 	verify(_metadata, self->buf, n, PAGE_MIXED, 8);
-	page_out_virtual(_metadata, self->buf, n, self->type);
+	ASSERT_EQ(0, madvise(self->buf, n * page_size, MADV_PAGEOUT));
+	EXPECT_EQ(n, count_swapped(self->buf, n));
 	verify(_metadata, self->buf, n, PAGE_MIXED, 8);
 }
 
 /* Malformed writes to the knob fail with EINVAL and change nothing. */
 TEST_F(vswap, knob_rejects_bad_input)
 {
-	static const char * const bad[] = { "2", "-1", "yes please", "", "0x1" };
+	static const char * const bad[] = { "2", "-1", "yes please", "\n", "0x1" };
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
