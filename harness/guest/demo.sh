@@ -77,5 +77,37 @@ wait $pid
 rc=$?
 tail -n 1 /tmp/memhog.out
 rmdir $CG 2>/dev/null
+[ $rc -eq 0 ] && echo "== data verified byte by byte: OK" || { echo "== DATA CHECK FAILED (memhog status $rc)"; exit $rc; }
+
+# The series: zswap with no swap device at all, through virtual swap.
+V=/sys/kernel/debug/vswap
+[ -w /sys/kernel/mm/swap/vswap_enabled ] || exit 0
+swapctl off /dev/swap-fast && swapctl off /dev/swap-slow || exit 1
+echo 1 >/sys/kernel/mm/swap/vswap_enabled
+mkdir -p $CG
+echo $((LIMIT << 20)) >$CG/memory.max
+echo
+echo "== virtual swap on, swap devices off: $((MB / 2)) MiB of compressible pages in the same cgroup"
+sh -c "echo \$\$ >$CG/cgroup.procs && exec memhog -m text -H $((MB / 2))" >/tmp/memhog.out 2>&1 &
+pid=$!
+i=0
+while ! grep -q holding /tmp/memhog.out && kill -0 $pid 2>/dev/null; do
+	sleep 1
+	i=$((i + 1))
+	[ $i -gt 600 ] && break
+done
+cat /tmp/memhog.out
+printf '  %-34s %10s\n' "virtual slots: in zswap" "$(cat $V/zswap)"
+printf '  %-34s %10s\n' "virtual slots: same-filled" "$(cat $V/same)"
+printf '  %-34s %10s\n' "virtual slots: only in memory" "$(cat $V/memory)"
+printf '  %-34s %10s\n' "virtual swap metadata (bytes)" "$(cat $V/metadata_bytes)"
+printf '  %-34s %10s\n' "cgroup memory.swap.current (KiB)" "$(($(cat $CG/memory.swap.current) / 1024))"
+printf '  %-34s %10s\n' "swap devices in /proc/swaps" "$(($(wc -l </proc/swaps) - 1))"
+kill -USR1 $pid
+wait $pid
+rc=$?
+tail -n 1 /tmp/memhog.out
+echo 0 >/sys/kernel/mm/swap/vswap_enabled
+rmdir $CG 2>/dev/null
 [ $rc -eq 0 ] && echo "== data verified byte by byte: OK" || echo "== DATA CHECK FAILED (memhog status $rc)"
 exit $rc
