@@ -102,17 +102,18 @@ bool vswap_enabled(void)
 /**
  * vswap_nr_free - Free slots of the virtual space, for reclaim decisions.
  *
- * Reclaim asks get_nr_swap_pages() whether swapping anonymous memory is
- * possible at all; with virtual swap on, a free virtual slot is enough even
- * with no swap device.  SwapFree in /proc/meminfo does not include these.
+ * Reclaim, memcg and shmem ask whether swapping is possible at all; with
+ * virtual swap on and zswap enabled, a free virtual slot is enough even with
+ * no swap device.  get_nr_swap_pages() and SwapFree do not include these.
  *
- * Return: the number of free virtual slots, or 0 if virtual swap is off.
+ * Return: the number of free virtual slots, or 0 if virtual swap is off or
+ * zswap, its only backend for most pages, is disabled.
  */
 long vswap_nr_free(void)
 {
 	struct swap_info_struct *si = READ_ONCE(vswap_si);
 
-	if (!si || !vswap_enabled())
+	if (!si || !vswap_enabled() || !zswap_is_enabled())
 		return 0;
 	return si->pages - READ_ONCE(si->inuse_pages);
 }
@@ -158,8 +159,12 @@ static int vswap_desc_get(unsigned long offset)
 		if (vswap_tables[idx] || spare)
 			break;
 		spin_unlock(&vswap_table_lock);
-		/* Reclaim context: do not recurse into reclaim for a table. */
-		spare = (unsigned long *)get_zeroed_page(GFP_NOWAIT | __GFP_NOWARN);
+		/*
+		 * Reclaim context: no recursion into reclaim, but the reserves
+		 * may be used - the table lets 512 pages be freed.
+		 */
+		spare = (unsigned long *)get_zeroed_page(GFP_NOWAIT | __GFP_HIGH |
+							 __GFP_NOWARN);
 		if (!spare)
 			return -ENOMEM;
 	}
@@ -443,12 +448,17 @@ static int vswap_metadata_get(void *data, u64 *val)
 	unsigned long nr_tables = DIV_ROUND_UP(si->max, VSWAP_TABLE_SLOTS);
 
 	/*
-	 * Everything the virtual device costs: its swap map and swap_cgroup
-	 * array, the table pointers and use counts, and the tables in use.
+	 * What the virtual space costs: its swap map, zero map and
+	 * swap_cgroup array, the table pointers and use counts, and the
+	 * tables in use.  (The swap cache and zswap trees cost what they cost
+	 * for any swap device.)
 	 */
-	*val = si->max * (sizeof(unsigned char) + sizeof(unsigned short)) +
+	*val = si->max * sizeof(unsigned char) +
+	       BITS_TO_LONGS(si->max) * sizeof(long) +
 	       nr_tables * (sizeof(*vswap_tables) + sizeof(*vswap_table_used)) +
 	       atomic_long_read(&vswap_table_bytes);
+	if (!mem_cgroup_disabled())
+		*val += si->max * sizeof(unsigned short);
 	return 0;
 }
 DEFINE_DEBUGFS_ATTRIBUTE(vswap_metadata_fops, vswap_metadata_get, NULL, "%llu\n");
@@ -506,6 +516,8 @@ static int __init vswap_init(void)
 		pr_err("no memory for %lu descriptor tables\n", nr_tables);
 		kvfree(vswap_tables);
 		kvfree(vswap_table_used);
+		vswap_tables = NULL;
+		vswap_table_used = NULL;
 		return -ENOMEM;
 	}
 

@@ -51,6 +51,7 @@ static inline bool is_vswap_device(struct swap_info_struct *si)
 }
 
 bool vswap_enabled(void);
+long vswap_nr_free(void);
 swp_entry_t vswap_alloc(struct folio *folio);
 int vswap_writepage(struct folio *folio, struct writeback_control *wbc);
 void vswap_read_folio(struct folio *folio);
@@ -71,6 +72,11 @@ static inline bool is_vswap_device(struct swap_info_struct *si)
 static inline bool vswap_enabled(void)
 {
 	return false;
+}
+
+static inline long vswap_nr_free(void)
+{
+	return 0;
 }
 
 static inline swp_entry_t vswap_alloc(struct folio *folio)

@@ -18,6 +18,9 @@
 #include "../kselftest_harness.h"
 #include "vswap_util.h"
 
+/* Seconds per test: generous, for KASAN and lockdep kernels under TCG. */
+#define TIMEOUT 300
+
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
 #endif
@@ -88,7 +91,7 @@ static void verify(struct __test_metadata *_metadata, char *buf,
 }
 
 /* Disk only: every non-zero page costs a slot on the device. */
-TEST_F(swap, disk_roundtrip)
+TEST_F_TIMEOUT(swap, disk_roundtrip, TIMEOUT)
 {
 	long out0 = vmstat_read("pswpout");
 
@@ -101,7 +104,7 @@ TEST_F(swap, disk_roundtrip)
 }
 
 /* zswap in front of the disk: compressible pages are held in the pool. */
-TEST_F(swap, zswap_roundtrip)
+TEST_F_TIMEOUT(swap, zswap_roundtrip, TIMEOUT)
 {
 	long zout0 = vmstat_read("zswpout");
 
@@ -119,7 +122,7 @@ TEST_F(swap, zswap_roundtrip)
  * pattern (COW), the parent must still see its data, before and after a
  * second trip through swap.
  */
-TEST_F(swap, fork_cow)
+TEST_F_TIMEOUT(swap, fork_cow, TIMEOUT)
 {
 	pid_t pid;
 	int status;
@@ -156,7 +159,7 @@ TEST_F(swap, fork_cow)
 }
 
 /* Reclaim under memory.max, not madvise: 64 MiB through a 16 MiB cgroup. */
-TEST_F(swap, cgroup_pressure)
+TEST_F_TIMEOUT(swap, cgroup_pressure, TIMEOUT)
 {
 	size_t npages = VSWAP_MB(64) / page_size;
 	char procs[128];

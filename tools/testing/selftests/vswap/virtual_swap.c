@@ -24,6 +24,9 @@
 #include "../kselftest_harness.h"
 #include "vswap_util.h"
 
+/* Seconds per test: generous, for KASAN and lockdep kernels under TCG. */
+#define TIMEOUT 300
+
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
 #endif
@@ -123,7 +126,7 @@ static void verify(struct __test_metadata *_metadata, const char *buf,
  * recorded in the descriptor, compressible ones go to zswap, incompressible
  * ones stay in memory - and all of them come back intact.
  */
-TEST_F(vswap, zswap_only_roundtrip)
+TEST_F_TIMEOUT(vswap, zswap_only_roundtrip, TIMEOUT)
 {
 	long same0 = vmstat_read("vswap_same");
 	long zswap0 = vmstat_read("vswap_zswap");
@@ -147,7 +150,7 @@ TEST_F(vswap, zswap_only_roundtrip)
 }
 
 /* Same-filled pages take neither zswap pool space nor a disk slot. */
-TEST_F(vswap, same_filled_no_storage)
+TEST_F_TIMEOUT(vswap, same_filled_no_storage, TIMEOUT)
 {
 	size_t n = self->npages, i, fits = 0;
 	long stored0, same0 = vmstat_read("vswap_same");
@@ -167,7 +170,7 @@ TEST_F(vswap, same_filled_no_storage)
 }
 
 /* A page held by zswap occupies no slot on the swap device. */
-TEST_F(vswap, zswap_pages_use_no_disk_slot)
+TEST_F_TIMEOUT(vswap, zswap_pages_use_no_disk_slot, TIMEOUT)
 {
 	size_t n = self->npages;
 	long stored0;
@@ -183,7 +186,7 @@ TEST_F(vswap, zswap_pages_use_no_disk_slot)
 }
 
 /* Every slot allocated is freed again, with its descriptor table. */
-TEST_F(vswap, unmap_frees_slots)
+TEST_F_TIMEOUT(vswap, unmap_frees_slots, TIMEOUT)
 {
 	long alloc0 = vmstat_read("vswap_alloc");
 	long free0 = vmstat_read("vswap_free");
@@ -199,7 +202,7 @@ TEST_F(vswap, unmap_frees_slots)
 }
 
 /* fork() shares virtual entries; COW after swap-in keeps both copies. */
-TEST_F(vswap, fork_cow)
+TEST_F_TIMEOUT(vswap, fork_cow, TIMEOUT)
 {
 	size_t n = self->npages;
 	pid_t pid;
@@ -253,7 +256,7 @@ static void *reader_thread(void *arg)
 }
 
 /* Several threads fault the same swapped-out range at once. */
-TEST_F(vswap, threads_fault_same_range)
+TEST_F_TIMEOUT(vswap, threads_fault_same_range, TIMEOUT)
 {
 	struct reader r[4];
 	pthread_t t[4];
@@ -279,7 +282,7 @@ TEST_F(vswap, threads_fault_same_range)
  * entries; the virtual entries already out keep working, before and after
  * switching it on again.
  */
-TEST_F(vswap, disable_with_live_entries)
+TEST_F_TIMEOUT(vswap, disable_with_live_entries, TIMEOUT)
 {
 	size_t n = self->npages, half = n / 2, i;
 	uint64_t *pm = calloc(n, sizeof(*pm));
@@ -317,7 +320,7 @@ TEST_F(vswap, disable_with_live_entries)
 }
 
 /* Malformed writes to the knob fail with EINVAL and change nothing. */
-TEST_F(vswap, knob_rejects_bad_input)
+TEST_F_TIMEOUT(vswap, knob_rejects_bad_input, TIMEOUT)
 {
 	static const char * const bad[] = { "2", "-1", "yes please", "\n", "0x1" };
 	unsigned int i;
@@ -340,7 +343,7 @@ TEST_F(vswap, knob_rejects_bad_input)
  * memory.max pressure with no swap device: without virtual swap the
  * cgroup could only OOM; with it, compressible memory goes to zswap.
  */
-TEST_F(vswap, cgroup_pressure_without_device)
+TEST_F_TIMEOUT(vswap, cgroup_pressure_without_device, TIMEOUT)
 {
 	size_t npages = VSWAP_MB(48) / page_size;
 	char procs[128];
