@@ -10,13 +10,13 @@ H := harness
 VARIANT ?= fast
 export VARIANT
 
-.PHONY: all check check-debug run vm deps pristine assemble export status \
+.PHONY: all check check-fast check-debug run vm deps pristine assemble export status \
 	kernel kernel-debug initramfs checkpatch clean distclean help
 
 all: check
 
 help:
-	@sed -n 's/^#   //p' Makefile; echo; sed -n '/^## /s/^## //p' Makefile
+	@sed -n 's/^#   //p' Makefile; echo; sed -n 's/^## //p' Makefile
 
 ## deps          install missing Debian packages (as root)
 deps:
@@ -49,13 +49,23 @@ kernel-debug:
 initramfs: assemble
 	@$(H)/userspace.sh
 
-## check         run the test suite in the guest; ends with "N passed, N failed"
-check: kernel initramfs
-	@$(H)/check.sh $(TESTS)
+## check         the suite on the fast kernel, then on the debug kernel;
+##               ends with "N passed, N failed, N skipped" for both
+check: deps
+	@$(MAKE) --no-print-directory kernel VARIANT=fast
+	@$(MAKE) --no-print-directory kernel VARIANT=debug
+	@$(MAKE) --no-print-directory initramfs
+	@$(H)/check-all.sh
 
-## check-debug   the same on the debug kernel (lockdep, DEBUG_VM, KASAN)
+## check-fast    only the fast kernel (TESTS='name ...' picks programs)
+check-fast: kernel initramfs
+	@VARIANT=fast $(H)/check.sh $(TESTS)
+
+## check-debug   only the debug kernel (lockdep, DEBUG_VM, KASAN)
 check-debug:
-	@$(MAKE) --no-print-directory check VARIANT=debug
+	@$(MAKE) --no-print-directory kernel VARIANT=debug
+	@$(MAKE) --no-print-directory initramfs
+	@VARIANT=debug $(H)/check.sh $(or $(TESTS),swap_roundtrip virtual_swap test_zswap)
 
 ## run           zswap over a fast and a slow disk under memory pressure
 run: kernel initramfs
