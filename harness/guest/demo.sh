@@ -27,6 +27,19 @@ echo +memory >/sys/fs/cgroup/cgroup.subtree_control
 mkdir -p $CG
 echo $((LIMIT << 20)) >$CG/memory.max
 
+# Run memhog ARGS in the cgroup and wait until it holds its memory; $pid.
+start_memhog() {
+	sh -c "echo \$\$ >$CG/cgroup.procs && exec memhog $*" >/tmp/memhog.out 2>&1 &
+	pid=$!
+	i=0
+	while ! grep -q holding /tmp/memhog.out && kill -0 $pid 2>/dev/null; do
+		sleep 1
+		i=$((i + 1))
+		[ $i -gt 600 ] && break
+	done
+	cat /tmp/memhog.out
+}
+
 snap() {
 	for k in pswpin pswpout zswpin zswpout zswpwb swpin_zero swpout_zero; do
 		printf '%s %s\n' "$k" "$(awk -v k=$k '$1 == k { print $2 }' /proc/vmstat)"
@@ -36,15 +49,7 @@ snap >/tmp/before
 
 echo "== Linux $(uname -r): zswap ($(cat $Z/compressor)/$(cat $Z/zpool), pool limit $POOL% of RAM) over a fast and a slow disk"
 echo "== workload: memhog, $MB MiB of mixed pages (zero, same-filled, compressible, incompressible), 2 passes, in a cgroup with memory.max=${LIMIT}M"
-sh -c "echo \$\$ >$CG/cgroup.procs && exec memhog -p 2 -H $MB" >/tmp/memhog.out 2>&1 &
-pid=$!
-i=0
-while ! grep -q holding /tmp/memhog.out && kill -0 $pid 2>/dev/null; do
-	sleep 1
-	i=$((i + 1))
-	[ $i -gt 600 ] && break
-done
-cat /tmp/memhog.out
+start_memhog -p 2 -H $MB
 
 kib() { awk -v d="$1" '$1 == d { print $4 }' /proc/swaps; }
 pages_kib() { echo $(($1 * 4)); }
@@ -88,15 +93,7 @@ mkdir -p $CG
 echo $((LIMIT << 20)) >$CG/memory.max
 echo
 echo "== virtual swap on, swap devices off: $((MB / 2)) MiB of compressible pages in the same cgroup"
-sh -c "echo \$\$ >$CG/cgroup.procs && exec memhog -m text -H $((MB / 2))" >/tmp/memhog.out 2>&1 &
-pid=$!
-i=0
-while ! grep -q holding /tmp/memhog.out && kill -0 $pid 2>/dev/null; do
-	sleep 1
-	i=$((i + 1))
-	[ $i -gt 600 ] && break
-done
-cat /tmp/memhog.out
+start_memhog -m text -H $((MB / 2))
 printf '  %-34s %10s\n' "virtual slots: in zswap" "$(cat $V/zswap)"
 printf '  %-34s %10s\n' "virtual slots: same-filled" "$(cat $V/same)"
 printf '  %-34s %10s\n' "virtual slots: only in memory" "$(cat $V/memory)"

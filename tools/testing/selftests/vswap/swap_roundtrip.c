@@ -11,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../kselftest_harness.h"
@@ -124,35 +122,10 @@ TEST_F_TIMEOUT(swap, zswap_roundtrip, TIMEOUT)
  */
 TEST_F_TIMEOUT(swap, fork_cow, TIMEOUT)
 {
-	pid_t pid;
-	int status;
-
 	ASSERT_EQ(0, zswap_set_enabled(true));
 	pattern_fill(self->buf, self->npages, PAGE_MIXED, 3);
 	page_out(_metadata, self->buf, self->npages);
-
-	pid = fork();
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		char why[256];
-
-		if (pattern_check(self->buf, self->npages, PAGE_MIXED, 3, why,
-				  sizeof(why)) != -1) {
-			fprintf(stderr, "child: %s\n", why);
-			_exit(1);
-		}
-		pattern_fill(self->buf, self->npages / 2, PAGE_MIXED, 4);
-		madvise(self->buf, self->npages * page_size, MADV_PAGEOUT);
-		if (pattern_check(self->buf, self->npages / 2, PAGE_MIXED, 4,
-				  why, sizeof(why)) != -1) {
-			fprintf(stderr, "child after COW: %s\n", why);
-			_exit(2);
-		}
-		_exit(0);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_TRUE(WIFEXITED(status));
-	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(0, fork_check_cow(self->buf, self->npages, 3, 4));
 	verify(_metadata, self->buf, self->npages, 3);
 	page_out(_metadata, self->buf, self->npages);
 	verify(_metadata, self->buf, self->npages, 3);
@@ -161,47 +134,10 @@ TEST_F_TIMEOUT(swap, fork_cow, TIMEOUT)
 /* Reclaim under memory.max, not madvise: 64 MiB through a 16 MiB cgroup. */
 TEST_F_TIMEOUT(swap, cgroup_pressure, TIMEOUT)
 {
-	size_t npages = VSWAP_MB(64) / page_size;
-	char procs[128];
 	long pswpout0 = vmstat_read("pswpout");
-	pid_t pid;
-	int status;
 
-	mkdir(CG_PATH, 0755);
-	ASSERT_EQ(0, write_file("/sys/fs/cgroup/cgroup.subtree_control", "+memory"));
-	ASSERT_EQ(0, write_file(CG_PATH "/memory.max", "%zu", VSWAP_MB(16)));
-
-	pid = fork();
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		char why[256];
-		char *p;
-		long swapped;
-
-		snprintf(procs, sizeof(procs), "%s/cgroup.procs", CG_PATH);
-		if (write_file(procs, "%d", getpid()))
-			_exit(10);
-		p = mmap(NULL, npages * page_size, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED)
-			_exit(11);
-		pattern_fill(p, npages, PAGE_MIXED, 5);
-		swapped = count_swapped(p, npages);
-		if (swapped < (long)npages / 2) {
-			fprintf(stderr, "only %ld pages swapped\n", swapped);
-			_exit(12);
-		}
-		if (pattern_check(p, npages, PAGE_MIXED, 5, why,
-				  sizeof(why)) != -1) {
-			fprintf(stderr, "%s\n", why);
-			_exit(13);
-		}
-		_exit(0);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	rmdir(CG_PATH);
-	ASSERT_TRUE(WIFEXITED(status));
-	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(0, fill_in_cgroup(CG_PATH, VSWAP_MB(16),
+				    VSWAP_MB(64) / page_size, PAGE_MIXED, 5));
 	EXPECT_GT(vmstat_read("pswpout"), pswpout0);
 }
 

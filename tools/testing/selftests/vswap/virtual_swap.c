@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -205,33 +204,10 @@ TEST_F_TIMEOUT(vswap, unmap_frees_slots, TIMEOUT)
 TEST_F_TIMEOUT(vswap, fork_cow, TIMEOUT)
 {
 	size_t n = self->npages;
-	pid_t pid;
-	int status;
 
 	pattern_fill(self->buf, n, PAGE_MIXED, 5);
 	page_out_virtual(_metadata, self->buf, n, self->type);
-	pid = fork();
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		char why[256];
-
-		if (pattern_check(self->buf, n, PAGE_MIXED, 5, why,
-				  sizeof(why)) != -1) {
-			fprintf(stderr, "child: %s\n", why);
-			_exit(1);
-		}
-		pattern_fill(self->buf, n / 2, PAGE_MIXED, 6);
-		madvise(self->buf, n * page_size, MADV_PAGEOUT);
-		if (pattern_check(self->buf, n / 2, PAGE_MIXED, 6, why,
-				  sizeof(why)) != -1) {
-			fprintf(stderr, "child after COW: %s\n", why);
-			_exit(2);
-		}
-		_exit(0);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_TRUE(WIFEXITED(status));
-	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(0, fork_check_cow(self->buf, n, 5, 6));
 	verify(_metadata, self->buf, n, PAGE_MIXED, 5);
 	page_out_virtual(_metadata, self->buf, n, self->type);
 	verify(_metadata, self->buf, n, PAGE_MIXED, 5);
@@ -342,45 +318,13 @@ TEST_F_TIMEOUT(vswap, knob_rejects_bad_input, TIMEOUT)
  */
 TEST_F_TIMEOUT(vswap, cgroup_pressure_without_device, TIMEOUT)
 {
-	size_t npages = VSWAP_MB(48) / page_size;
-	char procs[128];
-	pid_t pid;
-	int status;
+	int status = fill_in_cgroup(CG_PATH, VSWAP_MB(16), VSWAP_MB(48) / page_size,
+				    PAGE_TEXT, 9);
 
-	mkdir(CG_PATH, 0755);
-	ASSERT_EQ(0, write_file("/sys/fs/cgroup/cgroup.subtree_control",
-				"+memory"));
-	ASSERT_EQ(0, write_file(CG_PATH "/memory.max", "%zu", VSWAP_MB(16)));
-	pid = fork();
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		char why[256];
-		char *p;
-
-		snprintf(procs, sizeof(procs), "%s/cgroup.procs", CG_PATH);
-		if (write_file(procs, "%d", getpid()))
-			_exit(10);
-		p = mmap(NULL, npages * page_size, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED)
-			_exit(11);
-		madvise(p, npages * page_size, MADV_NOHUGEPAGE);
-		pattern_fill(p, npages, PAGE_TEXT, 9);
-		if (count_swapped(p, npages) < (long)npages / 2)
-			_exit(12);
-		if (pattern_check(p, npages, PAGE_TEXT, 9, why,
-				  sizeof(why)) != -1) {
-			fprintf(stderr, "%s\n", why);
-			_exit(13);
-		}
-		_exit(0);
+	ASSERT_EQ(0, status) {
+		TH_LOG("child status %#x (killed by signal %d: OOM?)", status,
+		       WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	rmdir(CG_PATH);
-	ASSERT_TRUE(WIFEXITED(status)) {
-		TH_LOG("child killed by signal %d (OOM?)", WTERMSIG(status));
-	}
-	ASSERT_EQ(0, WEXITSTATUS(status));
 }
 
 TEST_HARNESS_MAIN

@@ -9,7 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/swap.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "vswap_util.h"
@@ -231,6 +234,18 @@ int write_file(const char *path, const char *fmt, ...)
 	return ret;
 }
 
+int write_file_at(const char *dir, const char *file, const char *fmt, ...)
+{
+	char path[512], buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	return write_file(path, "%s", buf);
+}
+
 long read_long(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -270,4 +285,82 @@ long vmstat_read(const char *name)
 int zswap_set_enabled(bool on)
 {
 	return write_file("/sys/module/zswap/parameters/enabled", on ? "Y" : "N");
+}
+
+/* The child's side of fill_in_cgroup(): exit status 0 if all went well. */
+static int fill_child(const char *cg, size_t npages, enum page_kind mix,
+		      uint64_t seed)
+{
+	char procs[256], why[256];
+	long swapped;
+	char *p;
+
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
+	if (write_file(procs, "%d", getpid()))
+		return 10;
+	p = mmap(NULL, npages * page_size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return 11;
+	madvise(p, npages * page_size, MADV_NOHUGEPAGE);
+	pattern_fill(p, npages, mix, seed);
+	swapped = count_swapped(p, npages);
+	if (swapped < (long)npages / 2) {
+		fprintf(stderr, "only %ld of %zu pages swapped\n", swapped, npages);
+		return 12;
+	}
+	if (pattern_check(p, npages, mix, seed, why, sizeof(why)) != -1) {
+		fprintf(stderr, "%s\n", why);
+		return 13;
+	}
+	return 0;
+}
+
+int fill_in_cgroup(const char *cg, size_t limit, size_t npages,
+		   enum page_kind mix, uint64_t seed)
+{
+	int status, ret;
+	pid_t pid;
+
+	mkdir(cg, 0755);
+	ret = write_file("/sys/fs/cgroup/cgroup.subtree_control", "+memory");
+	if (!ret)
+		ret = write_file_at(cg, "memory.max", "%zu", limit);
+	if (ret) {
+		rmdir(cg);
+		return ret;
+	}
+	pid = fork();
+	if (pid == 0)
+		_exit(fill_child(cg, npages, mix, seed));
+	ret = pid < 0 || waitpid(pid, &status, 0) != pid ? -errno : status;
+	rmdir(cg);
+	return ret;
+}
+
+int fork_check_cow(char *buf, size_t npages, uint64_t seed, uint64_t cow_seed)
+{
+	char why[256];
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		if (pattern_check(buf, npages, PAGE_MIXED, seed, why,
+				  sizeof(why)) != -1) {
+			fprintf(stderr, "child: %s\n", why);
+			_exit(1);
+		}
+		pattern_fill(buf, npages / 2, PAGE_MIXED, cow_seed);
+		madvise(buf, npages * page_size, MADV_PAGEOUT);
+		if (pattern_check(buf, npages / 2, PAGE_MIXED, cow_seed, why,
+				  sizeof(why)) != -1) {
+			fprintf(stderr, "child after COW: %s\n", why);
+			_exit(2);
+		}
+		_exit(0);
+	}
+	return waitpid(pid, &status, 0) == pid ? status : -errno;
 }

@@ -54,10 +54,27 @@ const char *fast_dev(void);
 const char *slow_dev(void);
 
 int write_file(const char *path, const char *fmt, ...);
+int write_file_at(const char *dir, const char *file, const char *fmt, ...);
 long read_long(const char *path);
 long vmstat_read(const char *name);
 long key_value(const char *path, const char *key);
 
 int zswap_set_enabled(bool on);
+
+/*
+ * In a child moved into cgroup @cg with memory.max = @limit bytes, fill
+ * @npages anonymous base pages with @mix, require at least half of them to
+ * be swapped out by the pressure, and verify every byte.  Returns the
+ * child's wait status (0 if all went well) or -errno.
+ */
+int fill_in_cgroup(const char *cg, size_t limit, size_t npages,
+		   enum page_kind mix, uint64_t seed);
+
+/*
+ * Fork a child that checks @buf (PAGE_MIXED, @seed), rewrites its first
+ * half with @cow_seed (COW), pages everything out and checks its copy.
+ * Returns the child's wait status (0 if all went well) or -errno.
+ */
+int fork_check_cow(char *buf, size_t npages, uint64_t seed, uint64_t cow_seed);
 
 #endif
