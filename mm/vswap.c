@@ -530,3 +530,69 @@ static int __init vswap_init(void)
 	return 0;
 }
 late_initcall(vswap_init);
+
+/*********************************
+ * KUnit tests
+ **********************************/
+
+#if IS_ENABLED(CONFIG_VIRTUAL_SWAP_KUNIT_TEST)
+#include <kunit/test.h>
+
+/* Words that sign-extend from 61 bits round-trip through a descriptor. */
+static void vswap_test_same_roundtrip(struct kunit *test)
+{
+	static const unsigned long words[] = {
+		0, 1, ~0UL, ~1UL, 0x0fffffffffffffffUL, 0xf000000000000000UL,
+		(1UL << 60) - 1, -(1L << 60),
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(words); i++) {
+		unsigned long desc = vswap_same_desc(words[i]);
+
+		KUNIT_EXPECT_TRUE_MSG(test, vswap_same_fits(words[i]),
+				      "word %#lx", words[i]);
+		KUNIT_EXPECT_EQ(test, vswap_desc_tag(desc), VSWAP_DESC_SAME);
+		KUNIT_EXPECT_EQ(test, vswap_same_word(desc), words[i]);
+	}
+}
+
+/* Words whose top four bits differ cannot be kept; they go to zswap. */
+static void vswap_test_same_rejects_wide(struct kunit *test)
+{
+	static const unsigned long words[] = {
+		0xa5a5a5a5a5a5a5a5UL, 1UL << 60, 0x7fffffffffffffffUL,
+		0x8000000000000000UL, 0x5a5a5a5a5a5a5a5aUL,
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(words); i++)
+		KUNIT_EXPECT_FALSE_MSG(test, vswap_same_fits(words[i]),
+				       "word %#lx", words[i]);
+}
+
+/* The tags fit their bits, and a zeroed table reads as EMPTY. */
+static void vswap_test_tags(struct kunit *test)
+{
+	KUNIT_EXPECT_LE(test, (unsigned long)VSWAP_DESC_NR, VSWAP_TAG_MASK + 1);
+	KUNIT_EXPECT_EQ(test, vswap_desc_tag(0), VSWAP_DESC_EMPTY);
+	KUNIT_EXPECT_EQ(test, vswap_desc_tag(VSWAP_DESC_ZSWAP),
+			VSWAP_DESC_ZSWAP);
+	KUNIT_EXPECT_EQ(test, vswap_desc_tag(VSWAP_DESC_MEMORY),
+			VSWAP_DESC_MEMORY);
+}
+
+static struct kunit_case vswap_test_cases[] = {
+	KUNIT_CASE(vswap_test_same_roundtrip),
+	KUNIT_CASE(vswap_test_same_rejects_wide),
+	KUNIT_CASE(vswap_test_tags),
+	{}
+};
+
+static struct kunit_suite vswap_test_suite = {
+	.name = "vswap-descriptor",
+	.test_cases = vswap_test_cases,
+};
+
+kunit_test_suite(vswap_test_suite);
+#endif
