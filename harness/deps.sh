@@ -27,6 +27,7 @@ qemu-system-x86_64             qemu-system-x86
 xz                             xz-utils
 timeout                        coreutils
 /usr/lib/python3/dist-packages/ply python3-ply
+/usr/lib/python3/dist-packages/git python3-git
 "
 
 missing=
