@@ -19,6 +19,7 @@
 #include <linux/highmem.h>
 #include <linux/kobject.h>
 #include <linux/memcontrol.h>
+#include <linux/mempolicy.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/pagemap.h>
@@ -29,6 +30,8 @@
 #include <linux/vmstat.h>
 #include <linux/vswap.h>
 #include <linux/zswap.h>
+
+#include "swap.h"
 
 /*********************************
  * descriptor encoding
@@ -46,6 +49,7 @@ enum vswap_tag {
 	VSWAP_DESC_MEMORY,	/* data only in the swap cache folio */
 	VSWAP_DESC_SAME,	/* payload: the repeated word */
 	VSWAP_DESC_ZSWAP,	/* in the zswap tree, keyed by the virtual entry */
+	VSWAP_DESC_PHYS,	/* payload: a slot on a swap device */
 	VSWAP_DESC_NR,
 };
 
@@ -71,6 +75,26 @@ static inline unsigned long vswap_same_word(unsigned long desc)
 	return (unsigned long)((long)desc >> VSWAP_TAG_BITS);
 }
 
+/*
+ * A physical slot is kept as its offset above its type above the tag, so
+ * offsets up to 2^56 fit; architectures allow far smaller swap devices.
+ */
+#define VSWAP_PHYS_TYPE_MASK	((1UL << MAX_SWAPFILES_SHIFT) - 1)
+#define VSWAP_PHYS_OFFSET_SHIFT	(VSWAP_TAG_BITS + MAX_SWAPFILES_SHIFT)
+
+static inline unsigned long vswap_phys_desc(swp_entry_t slot)
+{
+	return (swp_offset(slot) << VSWAP_PHYS_OFFSET_SHIFT) |
+	       ((unsigned long)swp_type(slot) << VSWAP_TAG_BITS) |
+	       VSWAP_DESC_PHYS;
+}
+
+static inline swp_entry_t vswap_phys_slot(unsigned long desc)
+{
+	return swp_entry((desc >> VSWAP_TAG_BITS) & VSWAP_PHYS_TYPE_MASK,
+			 desc >> VSWAP_PHYS_OFFSET_SHIFT);
+}
+
 /*********************************
  * statistics and tunables
  **********************************/
@@ -81,6 +105,13 @@ static struct swap_info_struct *vswap_si;
 /* Slots per backend right now, for debugfs; racy reads are fine. */
 static atomic_long_t vswap_slots[VSWAP_DESC_NR];
 static atomic_long_t vswap_table_bytes;
+
+/*
+ * Physical slots owned by virtual descriptors, per device.  Raised before
+ * the descriptor is set and lowered after the slot is freed, so swapoff,
+ * which waits for zero, cannot miss a slot that is being set up.
+ */
+static atomic_long_t vswap_disk_slots[MAX_SWAPFILES];
 
 static bool vswap_on __read_mostly;
 
@@ -183,6 +214,27 @@ static int vswap_desc_get(unsigned long offset)
 	return 0;
 }
 
+/*********************************
+ * disk slots
+ **********************************/
+
+/* A slot on the highest-priority swap device with space, or val 0. */
+static swp_entry_t vswap_disk_slot_alloc(void)
+{
+	swp_entry_t slot = { 0 };
+
+	if (!get_swap_pages(1, &slot, 0))
+		return slot;
+	atomic_long_inc(&vswap_disk_slots[swp_type(slot)]);
+	return slot;
+}
+
+static void vswap_disk_slot_free(swp_entry_t slot)
+{
+	swap_free_backing_slot(slot);
+	atomic_long_dec(&vswap_disk_slots[swp_type(slot)]);
+}
+
 /*
  * Drop the descriptor of a slot being freed; caller holds si->lock.
  * Returns false if the slot never got one.
@@ -209,6 +261,8 @@ static bool vswap_desc_put(unsigned long offset)
 	spin_unlock(&vswap_table_lock);
 
 	atomic_long_dec(&vswap_slots[vswap_desc_tag(desc)]);
+	if (vswap_desc_tag(desc) == VSWAP_DESC_PHYS)
+		vswap_disk_slot_free(vswap_phys_slot(desc));
 	if (dead) {
 		atomic_long_sub(PAGE_SIZE, &vswap_table_bytes);
 		free_page((unsigned long)dead);
@@ -268,7 +322,8 @@ swp_entry_t vswap_alloc(struct folio *folio)
  * Called by swap_entry_range_free() with the virtual device's si->lock
  * held, once the slots have no swap count and no swap cache left.  zswap
  * has already dropped its copies (zswap_invalidate() runs on every path
- * that frees a slot), so only the descriptors remain to be dropped.
+ * that frees a slot), so what remains is the descriptors and the disk
+ * slots they name.
  */
 void vswap_release(swp_entry_t entry, unsigned int nr)
 {
@@ -310,26 +365,46 @@ static void vswap_fill_folio(struct folio *folio, unsigned long word)
 	kunmap_local(data);
 }
 
+/* Before a rewrite: drop the copy the slot has, so it cannot be loaded. */
+static void vswap_drop_backend(struct folio *folio)
+{
+	unsigned long desc = READ_ONCE(*vswap_desc(folio->swap));
+
+	switch (vswap_desc_tag(desc)) {
+	case VSWAP_DESC_ZSWAP:
+		zswap_invalidate(folio->swap);
+		break;
+	case VSWAP_DESC_PHYS:
+		vswap_desc_set(folio, VSWAP_DESC_MEMORY);
+		vswap_disk_slot_free(vswap_phys_slot(desc));
+		break;
+	default:
+		break;
+	}
+}
+
 /**
  * vswap_writepage - Store a folio that owns a virtual entry.
  * @folio: the locked swap cache folio
  * @wbc: writeback control of the reclaim that writes it
  *
  * Records a same-filled page in its descriptor, or stores the page in
- * zswap.  A page neither takes stays in memory: it is redirtied and left
- * in the swap cache, and reclaim activates it.  Whatever the slot held
- * before is dropped first, so stale data can never be loaded.
+ * zswap, or, if zswap rejects it, writes it to a disk slot allocated now.
+ * With no disk slot (or zswap writeback disabled for the page's cgroup),
+ * the page stays in memory: it is redirtied and left in the swap cache,
+ * and reclaim activates it.  Whatever the slot held before is dropped
+ * first, so stale data can never be loaded.
  *
- * Return: 0 if the folio was stored and unlocked; AOP_WRITEPAGE_ACTIVATE
- * with the folio still locked if it stays in memory.
+ * Return: 0 if the folio was stored or its write started, and it is
+ * unlocked; AOP_WRITEPAGE_ACTIVATE with the folio still locked if it stays
+ * in memory.
  */
 int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
 {
 	unsigned long word;
+	swp_entry_t slot;
 
-	/* A rewrite of a slot that zswap holds: drop the old copy. */
-	if (vswap_desc_tag(READ_ONCE(*vswap_desc(folio->swap))) == VSWAP_DESC_ZSWAP)
-		zswap_invalidate(folio->swap);
+	vswap_drop_backend(folio);
 
 	if (vswap_folio_same_filled(folio, &word) && vswap_same_fits(word)) {
 		vswap_desc_set(folio, vswap_same_desc(word));
@@ -349,21 +424,42 @@ int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
 		return 0;
 	}
 
-	/* No backend took it: keep it, never lose it. */
 	vswap_desc_set(folio, VSWAP_DESC_MEMORY);
-	count_vm_event(VSWAP_REJECT_NODISK);
-	folio_mark_dirty(folio);
-	return AOP_WRITEPAGE_ACTIVATE;
+	/* As upstream: memory.zswap.writeback=0 keeps pages off the disk. */
+	if (!mem_cgroup_zswap_writeback_enabled(folio_memcg(folio))) {
+		folio_mark_dirty(folio);
+		return AOP_WRITEPAGE_ACTIVATE;
+	}
+
+	slot = vswap_disk_slot_alloc();
+	if (!slot.val) {
+		/* No backend took it: keep it, never lose it. */
+		count_vm_event(VSWAP_REJECT_NODISK);
+		folio_mark_dirty(folio);
+		return AOP_WRITEPAGE_ACTIVATE;
+	}
+	vswap_desc_set(folio, vswap_phys_desc(slot));
+	count_vm_event(VSWAP_DISK);
+	/* The IO paths find the slot through swap_folio_slot(). */
+	__swap_writepage(folio, wbc);
+	return 0;
 }
 
 /**
  * vswap_read_folio - Fill a swap cache folio from its virtual slot.
  * @folio: the locked, not uptodate swap cache folio of a virtual entry
  *
- * Unlocks the folio.  It is left !uptodate, so the fault gets SIGBUS, only
- * if the slot has no data, which would be a bug of this layer.
+ * Fills the folio from its descriptor or from zswap and unlocks it.  If
+ * the data is on disk, leaves the folio locked for swap_read_folio() to
+ * read the physical slot, which swap_folio_slot() names; the disk keeps
+ * its copy, so a clean folio can later be dropped without a write.
+ *
+ * A folio is left !uptodate, so the fault gets SIGBUS, only if the slot
+ * has no data, which would be a bug of this layer.
+ *
+ * Return: false if the caller must read the disk slot, true otherwise.
  */
-void vswap_read_folio(struct folio *folio)
+bool vswap_read_folio(struct folio *folio)
 {
 	unsigned long desc = READ_ONCE(*vswap_desc(folio->swap));
 	unsigned long word;
@@ -389,12 +485,229 @@ void vswap_read_folio(struct folio *folio)
 			WARN_ONCE(1, "vswap: zswap lost slot %lx\n",
 				  swp_offset(folio->swap));
 		break;
+	case VSWAP_DESC_PHYS:
+		return false;
 	default:
 		WARN_ONCE(1, "vswap: read of slot %lx without data (desc %lx)\n",
 			  swp_offset(folio->swap), desc);
 		break;
 	}
 	folio_unlock(folio);
+	return true;
+}
+
+/**
+ * vswap_folio_slot - The disk slot that holds a virtual entry's data.
+ * @folio: a locked or writeback swap cache folio of a virtual entry
+ *
+ * Use swap_folio_slot(), which also serves classic entries.  The folio
+ * lock, or writeback, which a rewrite waits for, keeps the descriptor
+ * stable while the IO paths use the answer.
+ *
+ * Return: the physical slot if the data is on disk, else @folio->swap.
+ */
+swp_entry_t vswap_folio_slot(struct folio *folio)
+{
+	unsigned long desc = READ_ONCE(*vswap_desc(folio->swap));
+
+	VM_WARN_ON_ONCE_FOLIO(!folio_test_locked(folio) &&
+			      !folio_test_writeback(folio), folio);
+	if (vswap_desc_tag(desc) == VSWAP_DESC_PHYS)
+		return vswap_phys_slot(desc);
+	return folio->swap;
+}
+
+/*********************************
+ * zswap writeback
+ **********************************/
+
+/**
+ * vswap_writeback_possible - Can zswap write @entry back at all?
+ * @entry: the swap entry of a zswap entry on the LRU
+ *
+ * A classic entry has its disk slot.  A virtual entry needs a free one;
+ * asking before a folio is allocated lets the shrinker stop cheaply when
+ * there is no disk space, or no disk.
+ *
+ * Return: false if @entry is virtual and no swap device has a free slot.
+ */
+bool vswap_writeback_possible(swp_entry_t entry)
+{
+	return !is_vswap_entry(entry) || get_nr_swap_pages() > 0;
+}
+
+/**
+ * vswap_writeback_begin - Give a virtual entry a disk slot for writeback.
+ * @folio: the locked, new swap cache folio zswap writeback allocated
+ *
+ * Called before zswap lets go of its copy.  On success the descriptor
+ * names the new disk slot, which __swap_writepage() will write; until the
+ * write starts, the folio lock keeps everyone else from reading the
+ * descriptor.  Fails if the slot no longer holds zswap data (it was freed
+ * and reused behind the LRU's back) or no disk slot is free.
+ *
+ * Return: true for classic entries and on success, false otherwise.
+ */
+bool vswap_writeback_begin(struct folio *folio)
+{
+	swp_entry_t slot;
+
+	if (!is_vswap_entry(folio->swap))
+		return true;
+	if (vswap_desc_tag(READ_ONCE(*vswap_desc(folio->swap))) !=
+	    VSWAP_DESC_ZSWAP)
+		return false;
+	slot = vswap_disk_slot_alloc();
+	if (!slot.val)
+		return false;
+	vswap_desc_set(folio, vswap_phys_desc(slot));
+	count_vm_event(VSWAP_WRITEBACK);
+	return true;
+}
+
+/**
+ * vswap_writeback_abort - Undo vswap_writeback_begin().
+ * @folio: the locked swap cache folio, before it leaves the swap cache
+ *
+ * zswap found a different entry in its tree than the one it meant to
+ * write back: the data is still in zswap.  Point the slot back there and
+ * free the disk slot.  Does nothing if begin did not give one.
+ */
+void vswap_writeback_abort(struct folio *folio)
+{
+	unsigned long desc;
+
+	if (!is_vswap_entry(folio->swap))
+		return;
+	desc = READ_ONCE(*vswap_desc(folio->swap));
+	if (vswap_desc_tag(desc) != VSWAP_DESC_PHYS)
+		return;
+	vswap_desc_set(folio, VSWAP_DESC_ZSWAP);
+	vswap_disk_slot_free(vswap_phys_slot(desc));
+	count_vm_events(VSWAP_WRITEBACK, -1);	/* it was counted in begin */
+}
+
+/*********************************
+ * swapoff
+ **********************************/
+
+/*
+ * Bring one virtual slot whose data is on the device going away into its
+ * swap cache folio, the way zswap writeback takes a slot: own the folio
+ * lock, then recheck the descriptor.  The page tables keep the entry; a
+ * fault finds the folio in the swap cache.
+ */
+static int vswap_swapoff_move(swp_entry_t entry, unsigned int type)
+{
+	struct mempolicy *mpol = get_task_policy(current);
+	struct folio *folio;
+	unsigned long desc;
+	bool allocated;
+	int err = 0;
+
+	folio = __read_swap_cache_async(entry, GFP_KERNEL, mpol,
+					NO_INTERLEAVE_INDEX, &allocated, false);
+	if (!folio)
+		/* Freed meanwhile (no count left), or no memory. */
+		return __swap_count(entry) ? -ENOMEM : 0;
+	if (allocated)
+		/* Reads the disk slot and unlocks when the IO completes. */
+		swap_read_folio(folio, NULL);
+	folio_lock(folio);
+	folio_wait_writeback(folio);
+
+	desc = READ_ONCE(*vswap_desc(entry));
+	if (!folio_test_swapcache(folio) || folio->swap.val != entry.val ||
+	    vswap_desc_tag(desc) != VSWAP_DESC_PHYS ||
+	    swp_type(vswap_phys_slot(desc)) != type)
+		goto out;	/* rewritten or freed since the scan */
+	if (!folio_test_uptodate(folio)) {
+		err = -EIO;
+		goto out;
+	}
+	/* The folio holds the only copy now. */
+	folio_mark_dirty(folio);
+	vswap_desc_set(folio, VSWAP_DESC_MEMORY);
+	vswap_disk_slot_free(vswap_phys_slot(desc));
+	count_vm_event(VSWAP_SWAPOFF_MOVE);
+out:
+	folio_unlock(folio);
+	folio_put(folio);
+	return err;
+}
+
+/* One pass over the descriptor tables; moves what it finds on @type. */
+static int vswap_swapoff_pass(unsigned int type)
+{
+	unsigned long nr_tables = DIV_ROUND_UP(vswap_si->max, VSWAP_TABLE_SLOTS);
+	DECLARE_BITMAP(found, VSWAP_TABLE_SLOTS);
+	unsigned long idx, i, desc;
+	unsigned long *table;
+	int err;
+
+	for (idx = 0; idx < nr_tables; idx++) {
+		if (!READ_ONCE(vswap_tables[idx]))
+			continue;
+		/* Note the matches; the table may go once the lock drops. */
+		bitmap_zero(found, VSWAP_TABLE_SLOTS);
+		spin_lock(&vswap_table_lock);
+		table = vswap_tables[idx];
+		for (i = 0; table && i < VSWAP_TABLE_SLOTS; i++) {
+			desc = READ_ONCE(table[i]);
+			if (vswap_desc_tag(desc) == VSWAP_DESC_PHYS &&
+			    swp_type(vswap_phys_slot(desc)) == type)
+				__set_bit(i, found);
+		}
+		spin_unlock(&vswap_table_lock);
+
+		for_each_set_bit(i, found, VSWAP_TABLE_SLOTS) {
+			err = vswap_swapoff_move(swp_entry(vswap_type,
+					idx * VSWAP_TABLE_SLOTS + i), type);
+			if (err)
+				return err;
+			if (signal_pending(current))
+				return -EINTR;
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
+/**
+ * vswap_swapoff - Move virtual entries' data off a device being swapped off.
+ * @si: the device; it is no longer SWP_WRITEOK, so no new slot is taken
+ *
+ * Called by try_to_unuse() before it looks at page tables.  Finds the
+ * device's slots through the descriptor tables - the map from virtual to
+ * physical, read backwards - and brings each page into the swap cache of
+ * its virtual entry, which the page tables keep.  Afterwards only classic
+ * entries of the device are left for try_to_unuse(); if there are none,
+ * it walks no page table at all.
+ *
+ * Return: 0 once no virtual descriptor names the device, -EINTR on a
+ * signal, -ENOMEM or -EIO if a page could not be brought in.
+ */
+int vswap_swapoff(struct swap_info_struct *si)
+{
+	atomic_long_t *owned = &vswap_disk_slots[si->type];
+	int err;
+
+	if (!vswap_si || is_vswap_device(si))
+		return 0;
+	while (atomic_long_read(owned)) {
+		err = vswap_swapoff_pass(si->type);
+		if (err)
+			return err;
+		/*
+		 * A slot allocated just before the device lost SWP_WRITEOK
+		 * is counted before its descriptor is set: wait for it.
+		 */
+		if (atomic_long_read(owned))
+			schedule_timeout_uninterruptible(1);
+		if (signal_pending(current))
+			return -EINTR;
+	}
+	return 0;
 }
 
 /*********************************
@@ -482,6 +795,8 @@ static void vswap_debugfs_init(void)
 	debugfs_create_file("same", 0444, dir, &vswap_slots[VSWAP_DESC_SAME],
 			    &vswap_debugfs_fops);
 	debugfs_create_file("zswap", 0444, dir, &vswap_slots[VSWAP_DESC_ZSWAP],
+			    &vswap_debugfs_fops);
+	debugfs_create_file("disk", 0444, dir, &vswap_slots[VSWAP_DESC_PHYS],
 			    &vswap_debugfs_fops);
 	debugfs_create_file("metadata_bytes", 0444, dir, NULL,
 			    &vswap_metadata_fops);
@@ -582,8 +897,31 @@ static void vswap_test_tags(struct kunit *test)
 			VSWAP_DESC_MEMORY);
 }
 
+/* Physical slots of any type, up to large offsets, decode to themselves. */
+static void vswap_test_phys_roundtrip(struct kunit *test)
+{
+	static const unsigned long offsets[] = {
+		1, 511, 512, 0xfffff, 1UL << 40, (1UL << 50) - 1,
+	};
+	unsigned int type, i;
+
+	for (type = 0; type < MAX_SWAPFILES; type++) {
+		for (i = 0; i < ARRAY_SIZE(offsets); i++) {
+			swp_entry_t slot = swp_entry(type, offsets[i]);
+			unsigned long desc = vswap_phys_desc(slot);
+
+			KUNIT_EXPECT_EQ(test, vswap_desc_tag(desc),
+					VSWAP_DESC_PHYS);
+			KUNIT_EXPECT_EQ_MSG(test, vswap_phys_slot(desc).val,
+					    slot.val, "type %u offset %#lx",
+					    type, offsets[i]);
+		}
+	}
+}
+
 static struct kunit_case vswap_test_cases[] = {
 	KUNIT_CASE(vswap_test_same_roundtrip),
+	KUNIT_CASE(vswap_test_phys_roundtrip),
 	KUNIT_CASE(vswap_test_same_rejects_wide),
 	KUNIT_CASE(vswap_test_tags),
 	{}

@@ -16,6 +16,7 @@ BIN=/opt/vswap/bin
 TESTS="
 swap_roundtrip   300 none        $BIN/swap_roundtrip
 virtual_swap     300 none        $BIN/virtual_swap
+vswap_disk       600 none        $BIN/vswap_disk
 test_zswap       600 fast+zswap  $BIN/test_zswap
 test_memcontrol  900 fast        $BIN/test_memcontrol
 "

@@ -24,6 +24,7 @@ extern struct kobj_attribute vswap_enabled_attr;
 /* The virtual device's side of mm/swapfile.c, for mm/vswap.c only. */
 struct swap_info_struct *swap_register_virtual(unsigned long maxpages);
 int swap_alloc_virtual_slot(struct swap_info_struct *si, swp_entry_t *entry);
+void swap_free_backing_slot(swp_entry_t slot);
 
 /* The swap type of the virtual device, or -1 before it is registered. */
 extern int vswap_type;
@@ -54,8 +55,30 @@ bool vswap_enabled(void);
 long vswap_nr_free(void);
 swp_entry_t vswap_alloc(struct folio *folio);
 int vswap_writepage(struct folio *folio, struct writeback_control *wbc);
-void vswap_read_folio(struct folio *folio);
+bool vswap_read_folio(struct folio *folio);
 void vswap_release(swp_entry_t entry, unsigned int nr);
+swp_entry_t vswap_folio_slot(struct folio *folio);
+bool vswap_writeback_possible(swp_entry_t entry);
+bool vswap_writeback_begin(struct folio *folio);
+void vswap_writeback_abort(struct folio *folio);
+int vswap_swapoff(struct swap_info_struct *si);
+
+/**
+ * swap_folio_slot - The device slot that holds a swap cache folio's data.
+ * @folio: a locked or writeback swap cache folio
+ *
+ * For a classic entry that is the entry itself.  For a virtual entry it is
+ * the physical slot its descriptor names; the swap IO paths use this, so
+ * they address the disk while the page tables keep the virtual entry.
+ *
+ * Return: the slot to read from or write to.
+ */
+static inline swp_entry_t swap_folio_slot(struct folio *folio)
+{
+	if (is_vswap_entry(folio->swap))
+		return vswap_folio_slot(folio);
+	return folio->swap;
+}
 
 #else /* !CONFIG_VIRTUAL_SWAP */
 
@@ -90,12 +113,37 @@ static inline int vswap_writepage(struct folio *folio,
 	return 0;
 }
 
-static inline void vswap_read_folio(struct folio *folio)
+static inline bool vswap_read_folio(struct folio *folio)
 {
+	return false;
 }
 
 static inline void vswap_release(swp_entry_t entry, unsigned int nr)
 {
+}
+
+static inline swp_entry_t swap_folio_slot(struct folio *folio)
+{
+	return folio->swap;
+}
+
+static inline bool vswap_writeback_possible(swp_entry_t entry)
+{
+	return true;
+}
+
+static inline bool vswap_writeback_begin(struct folio *folio)
+{
+	return true;
+}
+
+static inline void vswap_writeback_abort(struct folio *folio)
+{
+}
+
+static inline int vswap_swapoff(struct swap_info_struct *si)
+{
+	return 0;
 }
 
 #endif /* CONFIG_VIRTUAL_SWAP */

@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Virtual swap with a disk behind it: lazily allocated disk slots, zswap
+ * writeback of virtual entries, and swapoff without a page-table walk.
+ *
+ * Every test runs with virtual swap and zswap on and the fast swap disk
+ * on, fills pages with a pattern that encodes the page index (zero,
+ * same-filled, compressible and incompressible pages), and checks every
+ * byte after the data has moved, together with the counters and the
+ * /proc/self/pagemap swap entries that show what moved and what did not.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../kselftest_harness.h"
+#include "vswap_util.h"
+
+/* Seconds per test: generous, for KASAN and lockdep kernels under TCG. */
+#define TIMEOUT 300
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+
+#define VSWAP_KNOB	"/sys/kernel/mm/swap/vswap_enabled"
+#define VSWAP_DEBUGFS	"/sys/kernel/debug/vswap/"
+#define CG_ROOT		"/sys/fs/cgroup"
+#define CG_PATH		CG_ROOT "/vswap-disk"
+
+FIXTURE(disk) {
+	char *buf;
+	size_t npages;
+	int type;
+	bool in_cgroup;
+};
+
+FIXTURE_SETUP(disk)
+{
+	vswap_init();
+	if (access(VSWAP_KNOB, F_OK))
+		SKIP(return, "kernel without CONFIG_VIRTUAL_SWAP");
+	swap_off(fast_dev());
+	swap_off(slow_dev());
+	ASSERT_EQ(0, zswap_set_enabled(true));
+	/* On before swapon, so that no classic entry takes a disk slot. */
+	ASSERT_EQ(0, write_file(VSWAP_KNOB, "1"));
+	ASSERT_EQ(0, swap_on(fast_dev(), 10));
+	self->type = read_long(VSWAP_DEBUGFS "swap_type");
+	ASSERT_GE(self->type, 0);
+	self->npages = VSWAP_MB(16) / page_size;
+	self->buf = mmap(NULL, self->npages * page_size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->buf);
+	ASSERT_EQ(0, madvise(self->buf, self->npages * page_size,
+			     MADV_NOHUGEPAGE));
+}
+
+FIXTURE_TEARDOWN(disk)
+{
+	if (self->buf)
+		munmap(self->buf, self->npages * page_size);
+	if (self->in_cgroup) {
+		write_file(CG_ROOT "/cgroup.procs", "%d", getpid());
+		rmdir(CG_PATH);
+	}
+	swap_off(fast_dev());
+	write_file(VSWAP_KNOB, "0");
+	zswap_set_enabled(false);
+}
+
+/* Move the test into a cgroup whose zswap pool is limited to @zswap_max. */
+static void enter_cgroup(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(disk) *self, const char *zswap_max)
+{
+	mkdir(CG_PATH, 0755);
+	ASSERT_EQ(0, write_file(CG_ROOT "/cgroup.subtree_control", "+memory"));
+	ASSERT_EQ(0, write_file_at(CG_PATH, "memory.zswap.max", "%s", zswap_max));
+	ASSERT_EQ(0, write_file_at(CG_PATH, "cgroup.procs", "%d", getpid()));
+	self->in_cgroup = true;
+}
+
+static char *map_pages(struct __test_metadata *_metadata, size_t npages)
+{
+	char *p = mmap(NULL, npages * page_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	EXPECT_NE(MAP_FAILED, p);
+	if (p != MAP_FAILED)
+		madvise(p, npages * page_size, MADV_NOHUGEPAGE);
+	return p;
+}
+
+/* Page out @buf; every page must show a virtual swap entry in pagemap. */
+static void page_out_virtual(struct __test_metadata *_metadata, char *buf,
+			     size_t npages, int type, uint64_t *pm)
+{
+	size_t i, virtual = 0;
+
+	ASSERT_EQ(0, madvise(buf, npages * page_size, MADV_PAGEOUT));
+	ASSERT_EQ(0, pagemap_read(buf, npages, pm));
+	for (i = 0; i < npages; i++)
+		virtual += PM_SWAPPED(pm[i]) && PM_SWAP_TYPE(pm[i]) == type;
+	ASSERT_EQ(npages, virtual) {
+		TH_LOG("%zu of %zu pages have a virtual swap entry (type %d)",
+		       virtual, npages, type);
+	}
+}
+
+static void verify(struct __test_metadata *_metadata, const char *buf,
+		   size_t npages, enum page_kind mix, uint64_t seed)
+{
+	char why[256];
+
+	ASSERT_EQ(-1, pattern_check(buf, npages, mix, seed, why, sizeof(why))) {
+		TH_LOG("data mismatch: %s", why);
+	}
+}
+
+/* Pages whose pagemap entry differs between @a and @b. */
+static size_t pagemap_changed(const uint64_t *a, const uint64_t *b,
+			      size_t npages)
+{
+	size_t i, changed = 0;
+
+	for (i = 0; i < npages; i++)
+		changed += a[i] != b[i];
+	return changed;
+}
+
+/*
+ * Incompressible pages get a disk slot at swap-out; zero, same-filled and
+ * compressible pages get none: /proc/swaps "Used" counts exactly the pages
+ * whose data is on the disk.
+ */
+TEST_F_TIMEOUT(disk, incompressible_pages_land_on_disk, TIMEOUT)
+{
+	size_t n = self->npages;
+	uint64_t *pm = calloc(n, sizeof(*pm));
+	long disk0 = vmstat_read("vswap_disk");
+	long zswap0 = vmstat_read("vswap_zswap");
+	long slots0 = read_long(VSWAP_DEBUGFS "disk");
+
+	ASSERT_NE(NULL, pm);
+	ASSERT_EQ(0, swap_used_kb(fast_dev()));
+	pattern_fill(self->buf, n, PAGE_MIXED, 11);
+	page_out_virtual(_metadata, self->buf, n, self->type, pm);
+
+	/* One in four pages is random: those, and only those, are on disk. */
+	EXPECT_EQ(n / 4, vmstat_read("vswap_disk") - disk0);
+	EXPECT_EQ(n / 4, read_long(VSWAP_DEBUGFS "disk") - slots0);
+	EXPECT_EQ(n / 4 * page_size / 1024, swap_used_kb(fast_dev()));
+	EXPECT_EQ(n / 4 + n / 8, vmstat_read("vswap_zswap") - zswap0);
+
+	verify(_metadata, self->buf, n, PAGE_MIXED, 11);
+	/* Freeing the virtual entries frees their disk slots. */
+	ASSERT_EQ(0, munmap(self->buf, n * page_size));
+	self->buf = NULL;
+	EXPECT_EQ(0, swap_used_kb(fast_dev()));
+	EXPECT_EQ(slots0, read_long(VSWAP_DEBUGFS "disk"));
+	free(pm);
+}
+
+/*
+ * A page read back from disk keeps its slot while it is clean, so it can
+ * be dropped again without a write; dirtying it and swapping it out again
+ * writes it to a fresh slot and frees the old one.
+ */
+TEST_F_TIMEOUT(disk, rewrite_after_swapin, TIMEOUT)
+{
+	size_t n = self->npages;
+	uint64_t *pm = calloc(n, sizeof(*pm));
+
+	ASSERT_NE(NULL, pm);
+	pattern_fill(self->buf, n, PAGE_RANDOM, 12);
+	page_out_virtual(_metadata, self->buf, n, self->type, pm);
+	EXPECT_EQ(n * page_size / 1024, swap_used_kb(fast_dev()));
+	verify(_metadata, self->buf, n, PAGE_RANDOM, 12);
+
+	pattern_fill(self->buf, n, PAGE_RANDOM, 13);
+	page_out_virtual(_metadata, self->buf, n, self->type, pm);
+	/* Each page is on disk once: old slots were freed, not leaked. */
+	EXPECT_EQ(n * page_size / 1024, swap_used_kb(fast_dev()));
+	verify(_metadata, self->buf, n, PAGE_RANDOM, 13);
+	free(pm);
+}
+
+/*
+ * zswap's LRU writeback moves virtual entries from the pool to disk
+ * without touching the page tables: every pagemap swap entry of the
+ * region, type and offset, is the same before and after.
+ */
+TEST_F_TIMEOUT(disk, writeback_keeps_pagemap, TIMEOUT)
+{
+	size_t n = self->npages, i;
+	uint64_t *before = calloc(n, sizeof(*before));
+	uint64_t *after = calloc(n, sizeof(*after));
+	uint64_t *pm = calloc(2 * n, sizeof(*pm));
+	long wb0 = vmstat_read("vswap_writeback");
+	long zswpwb0 = vmstat_read("zswpwb");
+	long written, rejected, used0, disk0;
+	char *b;
+
+	ASSERT_NE(NULL, before);
+	ASSERT_NE(NULL, after);
+	ASSERT_NE(NULL, pm);
+	enter_cgroup(_metadata, self, "max");
+	pattern_fill(self->buf, n, PAGE_MIXED, 14);
+	page_out_virtual(_metadata, self->buf, n, self->type, before);
+	used0 = swap_used_kb(fast_dev());
+	disk0 = vmstat_read("vswap_disk");
+
+	/*
+	 * With the pool limit at one page, each store of the second region
+	 * first writes back the coldest entry of the cgroup: the first
+	 * region's, which has aged the longest.
+	 */
+	ASSERT_EQ(0, write_file_at(CG_PATH, "memory.zswap.max", "%zu",
+				   page_size));
+	b = map_pages(_metadata, 2 * n);
+	ASSERT_NE(MAP_FAILED, b);
+	pattern_fill(b, 2 * n, PAGE_TEXT, 15);
+	page_out_virtual(_metadata, b, 2 * n, self->type, pm);
+
+	written = vmstat_read("vswap_writeback") - wb0;
+	EXPECT_GE(written, (long)(n / 4)) {
+		TH_LOG("only %ld entries written back", written);
+	}
+	EXPECT_EQ(written, vmstat_read("zswpwb") - zswpwb0);
+	/*
+	 * On disk now: what was there, what was written back, and the
+	 * stores zswap rejected when a writeback only rotated a young entry.
+	 */
+	rejected = vmstat_read("vswap_disk") - disk0;
+	EXPECT_EQ(used0 + (written + rejected) * (long)page_size / 1024,
+		  swap_used_kb(fast_dev()));
+
+	ASSERT_EQ(0, pagemap_read(self->buf, n, after));
+	for (i = 0; i < n; i++)
+		ASSERT_EQ(before[i], after[i]) {
+			TH_LOG("page %zu: pagemap %#llx became %#llx", i,
+			       (unsigned long long)before[i],
+			       (unsigned long long)after[i]);
+		}
+	verify(_metadata, self->buf, n, PAGE_MIXED, 14);
+	verify(_metadata, b, 2 * n, PAGE_TEXT, 15);
+	munmap(b, 2 * n * page_size);
+	free(before);
+	free(after);
+	free(pm);
+}
+
+struct verifier {
+	const char *buf;
+	size_t npages;
+	enum page_kind mix;
+	uint64_t seed;
+	volatile int *stop;
+	long rounds;
+	long bad;
+};
+
+/* Check the range over and over until told to stop or a byte is wrong. */
+static void *verifier_thread(void *arg)
+{
+	struct verifier *v = arg;
+	char why[256];
+
+	v->bad = -1;
+	do {
+		v->bad = pattern_check(v->buf, v->npages, v->mix, v->seed, why,
+				       sizeof(why));
+		if (v->bad != -1) {
+			fprintf(stderr, "verifier: %s\n", why);
+			break;
+		}
+		v->rounds++;
+		madvise((void *)v->buf, v->npages * page_size, MADV_PAGEOUT);
+	} while (!*v->stop);
+	return NULL;
+}
+
+static void start_verifiers(struct __test_metadata *_metadata,
+			    struct verifier *v, pthread_t *t, int nr,
+			    const char *buf, size_t npages, enum page_kind mix,
+			    uint64_t seed, volatile int *stop)
+{
+	int i;
+
+	for (i = 0; i < nr; i++) {
+		v[i] = (struct verifier){ buf, npages, mix, seed, stop, 0, -1 };
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, verifier_thread, &v[i]));
+	}
+}
+
+static void stop_verifiers(struct __test_metadata *_metadata,
+			   struct verifier *v, pthread_t *t, int nr,
+			   volatile int *stop)
+{
+	int i;
+
+	*stop = 1;
+	for (i = 0; i < nr; i++) {
+		pthread_join(t[i], NULL);
+		EXPECT_EQ(-1, v[i].bad);
+		EXPECT_GT(v[i].rounds, 0);
+	}
+}
+
+/*
+ * Threads fault, check and page out the same range while writeback moves
+ * its entries from zswap to disk: a fault that meets an entry under
+ * writeback finds the folio in the swap cache and gets the right data.
+ */
+TEST_F_TIMEOUT(disk, faults_during_writeback, TIMEOUT)
+{
+	size_t n = self->npages / 2;
+	uint64_t *pm = calloc(2 * n, sizeof(*pm));
+	long wb0 = vmstat_read("vswap_writeback");
+	volatile int stop = 0;
+	struct verifier v[3];
+	pthread_t t[3];
+	int round;
+	char *b;
+
+	ASSERT_NE(NULL, pm);
+	enter_cgroup(_metadata, self, "max");
+	pattern_fill(self->buf, n, PAGE_MIXED, 16);
+	page_out_virtual(_metadata, self->buf, n, self->type, pm);
+	ASSERT_EQ(0, write_file_at(CG_PATH, "memory.zswap.max", "%zu",
+				   page_size));
+	b = map_pages(_metadata, 2 * n);
+	ASSERT_NE(MAP_FAILED, b);
+
+	start_verifiers(_metadata, v, t, 3, self->buf, n, PAGE_MIXED, 16, &stop);
+	for (round = 0; round < 4; round++) {
+		/* Each store of this region writes back an older entry. */
+		pattern_fill(b, 2 * n, PAGE_TEXT, 17 + round);
+		ASSERT_EQ(0, madvise(b, 2 * n * page_size, MADV_PAGEOUT));
+		verify(_metadata, b, 2 * n, PAGE_TEXT, 17 + round);
+	}
+	stop_verifiers(_metadata, v, t, 3, &stop);
+
+	EXPECT_GT(vmstat_read("vswap_writeback") - wb0, 0);
+	verify(_metadata, self->buf, n, PAGE_MIXED, 16);
+	munmap(b, 2 * n * page_size);
+	free(pm);
+}
+
+/*
+ * With no disk, writeback of a virtual entry has nowhere to go: it backs
+ * off at once, the store that asked for it is rejected and the page stays
+ * in memory.  Nothing is lost and nothing spins.
+ */
+TEST_F_TIMEOUT(disk, writeback_without_disk_backs_off, TIMEOUT)
+{
+	size_t n = self->npages;
+	uint64_t *pm = calloc(n, sizeof(*pm));
+	long wb0 = vmstat_read("vswap_writeback");
+	long kept0 = vmstat_read("vswap_reject_nodisk");
+
+	ASSERT_NE(NULL, pm);
+	ASSERT_EQ(0, swap_off(fast_dev()));
+	enter_cgroup(_metadata, self, "max");
+	pattern_fill(self->buf, n / 2, PAGE_TEXT, 21);
+	page_out_virtual(_metadata, self->buf, n / 2, self->type, pm);
+	ASSERT_EQ(0, write_file_at(CG_PATH, "memory.zswap.max", "%zu",
+				   page_size));
+	pattern_fill(self->buf + n / 2 * page_size, n / 2, PAGE_TEXT, 22);
+	page_out_virtual(_metadata, self->buf + n / 2 * page_size, n / 2,
+			 self->type, pm);
+
+	EXPECT_EQ(0, vmstat_read("vswap_writeback") - wb0);
+	EXPECT_GT(vmstat_read("vswap_reject_nodisk") - kept0, 0);
+	verify(_metadata, self->buf, n / 2, PAGE_TEXT, 21);
+	verify(_metadata, self->buf + n / 2 * page_size, n / 2, PAGE_TEXT, 22);
+	free(pm);
+}
+
+/*
+ * swapoff of a disk that holds virtual entries' data, while threads keep
+ * faulting, checking and paging out the first half of the region: the
+ * data comes back into the swap cache through the descriptors.  No page
+ * table is visited - the untouched second half keeps exactly the swap
+ * entries it had, where upstream's swapoff would have mapped every page.
+ */
+TEST_F_TIMEOUT(disk, swapoff_under_verifier, TIMEOUT)
+{
+	size_t n = self->npages, half = n / 2;
+	uint64_t *before = calloc(n, sizeof(*before));
+	uint64_t *after = calloc(n, sizeof(*after));
+	long moved0 = vmstat_read("vswap_swapoff_move");
+	long slots0 = read_long(VSWAP_DEBUGFS "disk");
+	volatile int stop = 0;
+	struct verifier v[2];
+	pthread_t t[2];
+	long moved, on_disk;
+
+	ASSERT_NE(NULL, before);
+	ASSERT_NE(NULL, after);
+	pattern_fill(self->buf, n, PAGE_MIXED, 23);
+	page_out_virtual(_metadata, self->buf, n, self->type, before);
+	on_disk = read_long(VSWAP_DEBUGFS "disk") - slots0;
+	ASSERT_EQ((long)(n / 4), on_disk);
+
+	start_verifiers(_metadata, v, t, 2, self->buf, half, PAGE_MIXED, 23,
+			&stop);
+	ASSERT_EQ(0, swap_off(fast_dev()));
+	stop_verifiers(_metadata, v, t, 2, &stop);
+
+	EXPECT_FALSE(swap_is_on(fast_dev()));
+	EXPECT_EQ(slots0, read_long(VSWAP_DEBUGFS "disk"));
+	moved = vmstat_read("vswap_swapoff_move") - moved0;
+	/* At least the second half's disk pages; at most all of them. */
+	EXPECT_GE(moved, (long)(n / 2 / 4));
+	EXPECT_LE(moved, on_disk);
+
+	ASSERT_EQ(0, pagemap_read(self->buf, n, after));
+	EXPECT_EQ(0, pagemap_changed(before + half, after + half, n - half));
+	verify(_metadata, self->buf, n, PAGE_MIXED, 23);
+	free(before);
+	free(after);
+}
+
+TEST_HARNESS_MAIN
