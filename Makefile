@@ -65,7 +65,7 @@ check-fast: kernel initramfs
 check-debug:
 	@$(MAKE) --no-print-directory kernel VARIANT=debug
 	@$(MAKE) --no-print-directory initramfs
-	@VARIANT=debug $(H)/check.sh $(or $(TESTS),swap_roundtrip virtual_swap test_zswap)
+	@VARIANT=debug $(H)/check.sh $(or $(TESTS),swap_roundtrip virtual_swap vswap_disk test_zswap test_zswap_vswap)
 
 ## run           zswap over a fast and a slow disk under memory pressure
 run: kernel initramfs

@@ -11,7 +11,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-DEBUG_TESTS=${DEBUG_TESTS:-swap_roundtrip virtual_swap test_zswap}
+DEBUG_TESTS=${DEBUG_TESTS:-swap_roundtrip virtual_swap vswap_disk test_zswap test_zswap_vswap}
 
 total() {
 	sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' "$1" | tail -n 1

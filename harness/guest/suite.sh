@@ -19,26 +19,40 @@ virtual_swap     300 none        $BIN/virtual_swap
 vswap_disk       600 none        $BIN/vswap_disk
 test_zswap       600 fast+zswap  $BIN/test_zswap
 test_memcontrol  900 fast        $BIN/test_memcontrol
+test_zswap_vswap 600 fast+zswap+vswap $BIN/test_zswap
+test_memcontrol_vswap 900 fast+vswap $BIN/test_memcontrol
 "
 
-# Every program starts from a known state: no swap, zswap off, then
+# Every program starts from a known state: no swap, zswap off, virtual
+# swap off, then
 #   none        nothing more
 #   fast        swap on the fast disk
-#   fast+zswap  swap on the fast disk, zswap enabled in front of it
+#   +zswap      zswap enabled in front of it
+#   +vswap      virtual swap on (set before swapon: no classic entries)
+VSWAP_KNOB=/sys/kernel/mm/swap/vswap_enabled
 setup() {
 	swapoff /dev/swap-fast 2>/dev/null
 	swapoff /dev/swap-slow 2>/dev/null
 	echo N >/sys/module/zswap/parameters/enabled
+	[ -e $VSWAP_KNOB ] && echo 0 >$VSWAP_KNOB
+	case $1 in
+	*+vswap*) echo 1 >$VSWAP_KNOB || echo "# cannot switch virtual swap on" ;;
+	esac
 	case $1 in
 	fast*) swapon /dev/swap-fast || echo "# swapon /dev/swap-fast failed" ;;
 	esac
 	case $1 in
-	*+zswap) echo Y >/sys/module/zswap/parameters/enabled ;;
+	*+zswap*) echo Y >/sys/module/zswap/parameters/enabled ;;
 	esac
 }
 
 mkswap /dev/swap-fast >/dev/null || echo "# mkswap /dev/swap-fast failed"
 mkswap /dev/swap-slow >/dev/null || echo "# mkswap /dev/swap-slow failed"
+
+# A /proc/vmstat counter, 0 if the kernel does not have it.
+vmstat() {
+	awk -v k="$1" '$1 == k { v = $2 } END { print v + 0 }' /proc/vmstat
+}
 
 selected() {
 	[ $# -eq 0 ] && return 0
@@ -86,9 +100,11 @@ echo "$TESTS" | while read -r name limit setup cmd; do
 	# A disk filesystem as cwd: upstream tests create their page cache there.
 	cd /mnt/scratch 2>/dev/null || cd /tmp
 	start=$(cut -d' ' -f1 /proc/uptime)
+	alloc0=$(vmstat vswap_alloc)
 	ttyrun timeout -s KILL "$limit" $cmd >/tmp/out.$name 2>&1 </dev/null
 	rc=$?
 	end=$(cut -d' ' -f1 /proc/uptime)
+	alloc=$(($(vmstat vswap_alloc) - alloc0))
 	setup none
 	extra=
 	if [ $rc -ne 0 ] && ! grep -q '^not ok' /tmp/out.$name; then
@@ -97,6 +113,14 @@ echo "$TESTS" | while read -r name limit setup cmd; do
 		extra="exit_status # $name exited with status $rc"
 		[ $rc -eq 137 ] && extra="time_limit # $name killed after ${limit}s"
 	fi
+	echo "# virtual swap entries allocated: $alloc" >>/tmp/out.$name
+	case $setup in
+	*+vswap*)
+		# An upstream test run "with virtual swap on" must have used it.
+		[ "$alloc" -gt 0 ] || [ -n "$extra" ] ||
+			extra="vswap_used # no virtual swap entry was allocated"
+		;;
+	esac
 	ktap_body /tmp/out.$name "$extra" >/tmp/ktap.$name
 	{
 		echo "KTAP version 1"

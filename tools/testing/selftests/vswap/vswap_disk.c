@@ -252,6 +252,9 @@ TEST_F_TIMEOUT(disk, writeback_keeps_pagemap, TIMEOUT)
 		}
 	verify(_metadata, self->buf, n, PAGE_MIXED, 14);
 	verify(_metadata, b, 2 * n, PAGE_TEXT, 15);
+	/* Clean pages read back from disk can be dropped and read again. */
+	page_out_virtual(_metadata, self->buf, n, self->type, after);
+	verify(_metadata, self->buf, n, PAGE_MIXED, 14);
 	munmap(b, 2 * n * page_size);
 	free(before);
 	free(after);
@@ -425,6 +428,14 @@ TEST_F_TIMEOUT(disk, swapoff_under_verifier, TIMEOUT)
 
 	ASSERT_EQ(0, pagemap_read(self->buf, n, after));
 	EXPECT_EQ(0, pagemap_changed(before + half, after + half, n - half));
+	verify(_metadata, self->buf, n, PAGE_MIXED, 23);
+
+	/*
+	 * The moved pages are the only copy now: they must be dirty, so
+	 * that reclaim stores them again (zswap, or kept in memory) rather
+	 * than dropping them.
+	 */
+	page_out_virtual(_metadata, self->buf, n, self->type, after);
 	verify(_metadata, self->buf, n, PAGE_MIXED, 23);
 	free(before);
 	free(after);
