@@ -10,7 +10,7 @@ H := harness
 VARIANT ?= fast
 export VARIANT
 
-.PHONY: all check check-fast check-debug run vm deps pristine assemble export status \
+.PHONY: all check check-fast check-debug check-novswap run vm deps pristine assemble export status \
 	kernel kernel-debug initramfs checkpatch clean distclean help
 
 all: check
@@ -38,7 +38,7 @@ export:
 status:
 	@$(H)/tree.sh status
 
-## kernel        build the kernel (VARIANT=fast|debug) in build/obj-VARIANT
+## kernel        build the kernel (VARIANT=fast|debug|novswap) in build/obj-VARIANT
 kernel: assemble
 	@$(H)/kernel.sh $(VARIANT)
 
@@ -54,6 +54,7 @@ initramfs: assemble
 check: deps
 	@$(MAKE) --no-print-directory kernel VARIANT=fast
 	@$(MAKE) --no-print-directory kernel VARIANT=debug
+	@$(MAKE) --no-print-directory kernel VARIANT=novswap
 	@$(MAKE) --no-print-directory initramfs
 	@$(H)/check-all.sh
 
@@ -66,6 +67,12 @@ check-debug:
 	@$(MAKE) --no-print-directory kernel VARIANT=debug
 	@$(MAKE) --no-print-directory initramfs
 	@VARIANT=debug $(H)/check.sh $(or $(TESTS),swap_roundtrip virtual_swap vswap_disk test_zswap test_zswap_vswap)
+
+## check-novswap the upstream swap tests on CONFIG_VIRTUAL_SWAP=n
+check-novswap:
+	@$(MAKE) --no-print-directory kernel VARIANT=novswap
+	@$(MAKE) --no-print-directory initramfs
+	@VARIANT=novswap $(H)/check.sh $(or $(TESTS),swap_roundtrip test_zswap test_memcontrol)
 
 ## run           zswap over a fast and a slow disk under memory pressure
 run: kernel initramfs

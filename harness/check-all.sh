@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# check-all.sh: "make check".  Runs the whole suite on the fast kernel, then
-# the debug kernel's suite (lockdep, DEBUG_VM, KASAN), and ends with one line
-# "N passed, N failed, N skipped" that adds both up.
+# check-all.sh: "make check".  Runs the whole suite on the fast kernel, the
+# swap suites on the debug kernel (lockdep, DEBUG_VM, KASAN) and the
+# upstream-behaviour suites on the CONFIG_VIRTUAL_SWAP=n kernel, and ends
+# with one line "N passed, N failed, N skipped" that adds them up.
 #
 # On the debug kernel test_memcontrol is left out: several of its checks
 # wait a fixed few seconds for memory to be charged or reclaimed, which a
@@ -12,6 +13,8 @@
 source "$(dirname "$0")/lib.sh"
 
 DEBUG_TESTS=${DEBUG_TESTS:-swap_roundtrip virtual_swap vswap_disk test_zswap test_zswap_vswap}
+# CONFIG_VIRTUAL_SWAP=n must behave like upstream: the upstream-behaviour suites.
+NOVSWAP_TESTS=${NOVSWAP_TESTS:-swap_roundtrip test_zswap test_memcontrol}
 
 total() {
 	sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' "$1" | tail -n 1
@@ -19,16 +22,24 @@ total() {
 
 rc=0
 log=$(mktemp)
-trap 'rm -f "$log" "$log.debug"' EXIT
+trap 'rm -f "$log" "$log".*' EXIT
 
 echo "==== fast kernel: the whole suite"
-VARIANT=fast "$TOP/harness/check.sh" | tee "$log" || rc=1
+VARIANT=fast "$TOP/harness/check.sh" | tee "$log.fast" || rc=1
 echo "==== debug kernel: $DEBUG_TESTS (and KUnit)"
 # shellcheck disable=SC2086
 VARIANT=debug "$TOP/harness/check.sh" $DEBUG_TESTS | tee "$log.debug" || rc=1
+echo "==== novswap kernel (CONFIG_VIRTUAL_SWAP=n): $NOVSWAP_TESTS"
+# shellcheck disable=SC2086
+VARIANT=novswap "$TOP/harness/check.sh" $NOVSWAP_TESTS | tee "$log.novswap" || rc=1
 
-read -r p1 f1 s1 <<<"$(total "$log")"
-read -r p2 f2 s2 <<<"$(total "$log.debug")"
-echo "==== fast: ${p1:-0} passed, ${f1:-1} failed; debug: ${p2:-0} passed, ${f2:-1} failed"
-echo "$((${p1:-0} + ${p2:-0})) passed, $((${f1:-1} + ${f2:-1})) failed, $((${s1:-0} + ${s2:-0})) skipped"
+P=0 F=0 S=0 summary=
+for v in fast debug novswap; do
+	read -r p f s <<<"$(total "$log.$v")"
+	# A run that printed no total failed before it could count anything.
+	summary="$summary $v: ${p:-0} passed, ${f:-1} failed;"
+	P=$((P + ${p:-0})) F=$((F + ${f:-1})) S=$((S + ${s:-0}))
+done
+echo "====${summary%;}"
+echo "$P passed, $F failed, $S skipped"
 exit $rc

@@ -6,6 +6,7 @@
 #
 #   fast   tinyconfig + tools/testing/selftests/vswap/config
 #   debug  fast + tools/testing/selftests/vswap/config.debug
+#   novswap  fast + config.novswap: the series compiled out
 #   base   like fast, but built from the pristine source (no series); used by
 #          the benchmarks and to compare behaviour with upstream
 #
@@ -19,8 +20,9 @@ SRC=$KSRC
 case $VARIANT in
 fast) frags=(config) ;;
 debug) frags=(config config.debug) ;;
+novswap) frags=(config config.novswap) ;;
 base) frags=(config); SRC=$BUILD/linux-base ;;
-*) die "kernel.sh: unknown variant '$VARIANT' (fast, debug, base)" ;;
+*) die "kernel.sh: unknown variant '$VARIANT' (fast, debug, novswap, base)" ;;
 esac
 
 need_tools gcc make flex bison bc perl ccache
@@ -63,8 +65,11 @@ rm -f "$CFG/vswap-key"
 } >"$LOG" 2>&1 || { tail -n 20 "$LOG" >&2; die "configuring $VARIANT failed (log: $LOG)"; }
 
 # Every option a fragment asks for must survive olddefconfig: a silently
-# dropped option would make a test pass for the wrong reason.
+# dropped option would make a test pass for the wrong reason.  A later
+# fragment overrides an earlier one, as in merge_config.sh.
 miss=$(cat "${paths[@]}" | sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=\(.*\)$/\1 \2/p' |
+	awk '{ val[$1] = $2; if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 } }
+	     END { for (i = 1; i <= n; i++) print order[i], val[order[i]] }' |
 	while read -r opt val; do
 		got=$(sed -n "s/^$opt=//p" "$CFG/.config")
 		if [ "$val" = n ]; then

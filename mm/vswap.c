@@ -661,8 +661,10 @@ static int vswap_swapoff_pass(unsigned int type)
 		spin_unlock(&vswap_table_lock);
 
 		for_each_set_bit(i, found, VSWAP_TABLE_SLOTS) {
-			err = vswap_swapoff_move(swp_entry(vswap_type,
-					idx * VSWAP_TABLE_SLOTS + i), type);
+			swp_entry_t entry = swp_entry(vswap_type,
+						      idx * VSWAP_TABLE_SLOTS + i);
+
+			err = vswap_swapoff_move(entry, type);
 			if (err)
 				return err;
 			if (signal_pending(current))

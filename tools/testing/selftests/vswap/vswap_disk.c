@@ -78,14 +78,14 @@ FIXTURE_TEARDOWN(disk)
 }
 
 /* Move the test into a cgroup whose zswap pool is limited to @zswap_max. */
-static void enter_cgroup(struct __test_metadata *_metadata,
-			 FIXTURE_DATA(disk) *self, const char *zswap_max)
+static void enter_cgroup(struct __test_metadata *_metadata, bool *in_cgroup,
+			 const char *zswap_max)
 {
 	mkdir(CG_PATH, 0755);
 	ASSERT_EQ(0, write_file(CG_ROOT "/cgroup.subtree_control", "+memory"));
 	ASSERT_EQ(0, write_file_at(CG_PATH, "memory.zswap.max", "%s", zswap_max));
 	ASSERT_EQ(0, write_file_at(CG_PATH, "cgroup.procs", "%d", getpid()));
-	self->in_cgroup = true;
+	*in_cgroup = true;
 }
 
 static char *map_pages(struct __test_metadata *_metadata, size_t npages)
@@ -212,7 +212,7 @@ TEST_F_TIMEOUT(disk, writeback_keeps_pagemap, TIMEOUT)
 	ASSERT_NE(NULL, before);
 	ASSERT_NE(NULL, after);
 	ASSERT_NE(NULL, pm);
-	enter_cgroup(_metadata, self, "max");
+	enter_cgroup(_metadata, &self->in_cgroup, "max");
 	pattern_fill(self->buf, n, PAGE_MIXED, 14);
 	page_out_virtual(_metadata, self->buf, n, self->type, before);
 	used0 = swap_used_kb(fast_dev());
@@ -266,7 +266,7 @@ struct verifier {
 	size_t npages;
 	enum page_kind mix;
 	uint64_t seed;
-	volatile int *stop;
+	int *stop;		/* set by stop_verifiers(), read atomically */
 	long rounds;
 	long bad;
 };
@@ -287,14 +287,14 @@ static void *verifier_thread(void *arg)
 		}
 		v->rounds++;
 		madvise((void *)v->buf, v->npages * page_size, MADV_PAGEOUT);
-	} while (!*v->stop);
+	} while (!__atomic_load_n(v->stop, __ATOMIC_RELAXED));
 	return NULL;
 }
 
 static void start_verifiers(struct __test_metadata *_metadata,
 			    struct verifier *v, pthread_t *t, int nr,
 			    const char *buf, size_t npages, enum page_kind mix,
-			    uint64_t seed, volatile int *stop)
+			    uint64_t seed, int *stop)
 {
 	int i;
 
@@ -306,11 +306,11 @@ static void start_verifiers(struct __test_metadata *_metadata,
 
 static void stop_verifiers(struct __test_metadata *_metadata,
 			   struct verifier *v, pthread_t *t, int nr,
-			   volatile int *stop)
+			   int *stop)
 {
 	int i;
 
-	*stop = 1;
+	__atomic_store_n(stop, 1, __ATOMIC_RELAXED);
 	for (i = 0; i < nr; i++) {
 		pthread_join(t[i], NULL);
 		EXPECT_EQ(-1, v[i].bad);
@@ -328,14 +328,14 @@ TEST_F_TIMEOUT(disk, faults_during_writeback, TIMEOUT)
 	size_t n = self->npages / 2;
 	uint64_t *pm = calloc(2 * n, sizeof(*pm));
 	long wb0 = vmstat_read("vswap_writeback");
-	volatile int stop = 0;
+	int stop = 0;
 	struct verifier v[3];
 	pthread_t t[3];
 	int round;
 	char *b;
 
 	ASSERT_NE(NULL, pm);
-	enter_cgroup(_metadata, self, "max");
+	enter_cgroup(_metadata, &self->in_cgroup, "max");
 	pattern_fill(self->buf, n, PAGE_MIXED, 16);
 	page_out_virtual(_metadata, self->buf, n, self->type, pm);
 	ASSERT_EQ(0, write_file_at(CG_PATH, "memory.zswap.max", "%zu",
@@ -372,7 +372,7 @@ TEST_F_TIMEOUT(disk, writeback_without_disk_backs_off, TIMEOUT)
 
 	ASSERT_NE(NULL, pm);
 	ASSERT_EQ(0, swap_off(fast_dev()));
-	enter_cgroup(_metadata, self, "max");
+	enter_cgroup(_metadata, &self->in_cgroup, "max");
 	pattern_fill(self->buf, n / 2, PAGE_TEXT, 21);
 	page_out_virtual(_metadata, self->buf, n / 2, self->type, pm);
 	ASSERT_EQ(0, write_file_at(CG_PATH, "memory.zswap.max", "%zu",
@@ -402,7 +402,7 @@ TEST_F_TIMEOUT(disk, swapoff_under_verifier, TIMEOUT)
 	uint64_t *after = calloc(n, sizeof(*after));
 	long moved0 = vmstat_read("vswap_swapoff_move");
 	long slots0 = read_long(VSWAP_DEBUGFS "disk");
-	volatile int stop = 0;
+	int stop = 0;
 	struct verifier v[2];
 	pthread_t t[2];
 	long moved, on_disk;
@@ -439,6 +439,49 @@ TEST_F_TIMEOUT(disk, swapoff_under_verifier, TIMEOUT)
 	verify(_metadata, self->buf, n, PAGE_MIXED, 23);
 	free(before);
 	free(after);
+}
+
+/*
+ * The switch flipped 200 times while threads page the same range out and
+ * check it: classic and virtual entries of one region end up side by side
+ * on the disk, and swapoff then brings back both kinds - the virtual ones
+ * through the descriptors, the classic ones by upstream's page-table walk.
+ */
+TEST_F_TIMEOUT(disk, toggle_under_load, TIMEOUT)
+{
+	size_t n = self->npages, i, virtual = 0, classic = 0;
+	uint64_t *pm = calloc(n, sizeof(*pm));
+	int stop = 0, round;
+	struct verifier v[2];
+	pthread_t t[2];
+
+	ASSERT_NE(NULL, pm);
+	pattern_fill(self->buf, n, PAGE_MIXED, 31);
+	start_verifiers(_metadata, v, t, 2, self->buf, n, PAGE_MIXED, 31, &stop);
+	for (round = 0; round < 200; round++) {
+		ASSERT_EQ(0, write_file(VSWAP_KNOB, "%d", round % 2));
+		usleep(2000);
+	}
+	stop_verifiers(_metadata, v, t, 2, &stop);
+
+	/* Half the region out with each kind of entry. */
+	ASSERT_EQ(0, write_file(VSWAP_KNOB, "1"));
+	ASSERT_EQ(0, madvise(self->buf, n / 2 * page_size, MADV_PAGEOUT));
+	ASSERT_EQ(0, write_file(VSWAP_KNOB, "0"));
+	ASSERT_EQ(0, madvise(self->buf + n / 2 * page_size, n / 2 * page_size,
+			     MADV_PAGEOUT));
+	ASSERT_EQ(0, pagemap_read(self->buf, n, pm));
+	for (i = 0; i < n; i++) {
+		virtual += PM_SWAPPED(pm[i]) && PM_SWAP_TYPE(pm[i]) == self->type;
+		classic += PM_SWAPPED(pm[i]) && PM_SWAP_TYPE(pm[i]) != self->type;
+	}
+	EXPECT_GT(virtual, 0);
+	EXPECT_GT(classic, 0);
+
+	ASSERT_EQ(0, swap_off(fast_dev()));
+	EXPECT_EQ(0, read_long(VSWAP_DEBUGFS "disk"));
+	verify(_metadata, self->buf, n, PAGE_MIXED, 31);
+	free(pm);
 }
 
 TEST_HARNESS_MAIN
