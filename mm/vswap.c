@@ -223,8 +223,8 @@ static swp_entry_t vswap_disk_slot_alloc(void)
 {
 	swp_entry_t slot = { 0 };
 
-	if (!get_swap_pages(1, &slot, 0))
-		return slot;
+	if (!swap_alloc_backing_slot(&slot))
+		return (swp_entry_t){ 0 };
 	atomic_long_inc(&vswap_disk_slots[swp_type(slot)]);
 	return slot;
 }

@@ -24,6 +24,7 @@ extern struct kobj_attribute vswap_enabled_attr;
 /* The virtual device's side of mm/swapfile.c, for mm/vswap.c only. */
 struct swap_info_struct *swap_register_virtual(unsigned long maxpages);
 int swap_alloc_virtual_slot(struct swap_info_struct *si, swp_entry_t *entry);
+bool swap_alloc_backing_slot(swp_entry_t *slot);
 void swap_free_backing_slot(swp_entry_t slot);
 
 /* The swap type of the virtual device, or -1 before it is registered. */
