@@ -125,6 +125,32 @@ static void verify(struct __test_metadata *_metadata, const char *buf,
 	}
 }
 
+/* "Writeback:" of /proc/meminfo, in KiB; -1 if it cannot be read. */
+static long meminfo_writeback_kb(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+	long kb = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Writeback: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/* Wait, up to 10 s, until no page is under writeback. */
+static void wait_swap_writeback(struct __test_metadata *_metadata)
+{
+	int i;
+
+	for (i = 0; i < 1000 && meminfo_writeback_kb() != 0; i++)
+		usleep(10000);
+	ASSERT_EQ(0, meminfo_writeback_kb());
+}
+
 /* Pages whose pagemap entry differs between @a and @b. */
 static size_t pagemap_changed(const uint64_t *a, const uint64_t *b,
 			      size_t npages)
@@ -161,7 +187,13 @@ TEST_F_TIMEOUT(disk, incompressible_pages_land_on_disk, TIMEOUT)
 	EXPECT_EQ(n / 4 + n / 8, vmstat_read("vswap_zswap") - zswap0);
 
 	verify(_metadata, self->buf, n, PAGE_MIXED, 11);
-	/* Freeing the virtual entries frees their disk slots. */
+	/*
+	 * Freeing the virtual entries frees their disk slots.  A page still
+	 * under writeback when it is unmapped keeps its swap cache folio, and
+	 * so its slot, until reclaim finds it later (as upstream): let the
+	 * writes finish first.
+	 */
+	wait_swap_writeback(_metadata);
 	ASSERT_EQ(0, munmap(self->buf, n * page_size));
 	self->buf = NULL;
 	EXPECT_EQ(0, swap_used_kb(fast_dev()));
