@@ -50,6 +50,7 @@ enum vswap_tag {
 	VSWAP_DESC_SAME,	/* payload: the repeated word */
 	VSWAP_DESC_ZSWAP,	/* in the zswap tree, keyed by the virtual entry */
 	VSWAP_DESC_PHYS,	/* payload: a slot on a swap device */
+	VSWAP_DESC_ERROR,	/* the data was lost to a read error; reads fail */
 	VSWAP_DESC_NR,
 };
 
@@ -365,11 +366,16 @@ static void vswap_fill_folio(struct folio *folio, unsigned long word)
 	kunmap_local(data);
 }
 
-/* Before a rewrite: drop the copy the slot has, so it cannot be loaded. */
+/*
+ * Before a rewrite: drop the copy the slot has, so it cannot be loaded.
+ * Reclaim never writes a folio under writeback, so no IO still addresses
+ * the disk slot freed here.
+ */
 static void vswap_drop_backend(struct folio *folio)
 {
 	unsigned long desc = READ_ONCE(*vswap_desc(folio->swap));
 
+	VM_WARN_ON_ONCE_FOLIO(folio_test_writeback(folio), folio);
 	switch (vswap_desc_tag(desc)) {
 	case VSWAP_DESC_ZSWAP:
 		zswap_invalidate(folio->swap);
@@ -487,6 +493,11 @@ bool vswap_read_folio(struct folio *folio)
 		break;
 	case VSWAP_DESC_PHYS:
 		return false;
+	case VSWAP_DESC_ERROR:
+		/* As upstream's poisoned swap entry: the fault gets SIGBUS. */
+		pr_err_ratelimited("slot %lx lost its data to a read error\n",
+				   swp_offset(folio->swap));
+		break;
 	default:
 		WARN_ONCE(1, "vswap: read of slot %lx without data (desc %lx)\n",
 			  swp_offset(folio->swap), desc);
@@ -543,35 +554,36 @@ bool vswap_writeback_possible(swp_entry_t entry)
  * Called before zswap lets go of its copy.  On success the descriptor
  * names the new disk slot, which __swap_writepage() will write; until the
  * write starts, the folio lock keeps everyone else from reading the
- * descriptor.  Fails if the slot no longer holds zswap data (it was freed
- * and reused behind the LRU's back) or no disk slot is free.
+ * descriptor.
  *
- * Return: true for classic entries and on success, false otherwise.
+ * Return: 0 for classic entries and on success; -ENOMEM, as zswap's own
+ * check, if the slot no longer holds zswap data (it was freed and reused
+ * behind the LRU's back); -ENOSPC if no disk slot is free.
  */
-bool vswap_writeback_begin(struct folio *folio)
+int vswap_writeback_begin(struct folio *folio)
 {
 	swp_entry_t slot;
 
 	if (!is_vswap_entry(folio->swap))
-		return true;
+		return 0;
 	if (vswap_desc_tag(READ_ONCE(*vswap_desc(folio->swap))) !=
 	    VSWAP_DESC_ZSWAP)
-		return false;
+		return -ENOMEM;
 	slot = vswap_disk_slot_alloc();
 	if (!slot.val)
-		return false;
+		return -ENOSPC;
 	vswap_desc_set(folio, vswap_phys_desc(slot));
 	count_vm_event(VSWAP_WRITEBACK);
-	return true;
+	return 0;
 }
 
 /**
- * vswap_writeback_abort - Undo vswap_writeback_begin().
+ * vswap_writeback_abort - Undo a successful vswap_writeback_begin().
  * @folio: the locked swap cache folio, before it leaves the swap cache
  *
  * zswap found a different entry in its tree than the one it meant to
- * write back: the data is still in zswap.  Point the slot back there and
- * free the disk slot.  Does nothing if begin did not give one.
+ * write back: the slot's data is still in zswap, under the newer entry.
+ * Point the slot back there and free the disk slot begin took.
  */
 void vswap_writeback_abort(struct folio *folio)
 {
@@ -580,7 +592,7 @@ void vswap_writeback_abort(struct folio *folio)
 	if (!is_vswap_entry(folio->swap))
 		return;
 	desc = READ_ONCE(*vswap_desc(folio->swap));
-	if (vswap_desc_tag(desc) != VSWAP_DESC_PHYS)
+	if (WARN_ON_ONCE(vswap_desc_tag(desc) != VSWAP_DESC_PHYS))
 		return;
 	vswap_desc_set(folio, VSWAP_DESC_ZSWAP);
 	vswap_disk_slot_free(vswap_phys_slot(desc));
@@ -597,43 +609,71 @@ void vswap_writeback_abort(struct folio *folio)
  * lock, then recheck the descriptor.  The page tables keep the entry; a
  * fault finds the folio in the swap cache.
  */
+/*
+ * Is the slot at @offset's data on device @type?  For a caller that owns no
+ * part of the slot: the table lock keeps the table from being freed.
+ */
+static bool vswap_slot_on_device(unsigned long offset, unsigned int type)
+{
+	unsigned long *table, desc = VSWAP_DESC_EMPTY;
+
+	spin_lock(&vswap_table_lock);
+	table = vswap_tables[offset / VSWAP_TABLE_SLOTS];
+	if (table)
+		desc = table[offset % VSWAP_TABLE_SLOTS];
+	spin_unlock(&vswap_table_lock);
+	return vswap_desc_tag(desc) == VSWAP_DESC_PHYS &&
+	       swp_type(vswap_phys_slot(desc)) == type;
+}
+
 static int vswap_swapoff_move(swp_entry_t entry, unsigned int type)
 {
 	struct mempolicy *mpol = get_task_policy(current);
 	struct folio *folio;
 	unsigned long desc;
 	bool allocated;
-	int err = 0;
 
 	folio = __read_swap_cache_async(entry, GFP_KERNEL, mpol,
 					NO_INTERLEAVE_INDEX, &allocated, false);
 	if (!folio)
 		/* Freed meanwhile (no count left), or no memory. */
-		return __swap_count(entry) ? -ENOMEM : 0;
+		return vswap_slot_on_device(swp_offset(entry), type) ?
+		       -ENOMEM : 0;
 	if (allocated)
 		/* Reads the disk slot and unlocks when the IO completes. */
 		swap_read_folio(folio, NULL);
 	folio_lock(folio);
 	folio_wait_writeback(folio);
 
-	desc = READ_ONCE(*vswap_desc(entry));
-	if (!folio_test_swapcache(folio) || folio->swap.val != entry.val ||
-	    vswap_desc_tag(desc) != VSWAP_DESC_PHYS ||
-	    swp_type(vswap_phys_slot(desc)) != type)
-		goto out;	/* rewritten or freed since the scan */
-	if (!folio_test_uptodate(folio)) {
-		err = -EIO;
+	/*
+	 * Only the locked swap cache folio of the entry pins the slot, and
+	 * with it the descriptor table: a folio found in the cache may have
+	 * left it, and the slot been freed, before the lock was taken.
+	 */
+	if (!folio_test_swapcache(folio) || folio->swap.val != entry.val)
 		goto out;
+	desc = READ_ONCE(*vswap_desc(entry));
+	if (vswap_desc_tag(desc) != VSWAP_DESC_PHYS ||
+	    swp_type(vswap_phys_slot(desc)) != type)
+		goto out;	/* rewritten since the scan */
+	if (folio_test_uptodate(folio)) {
+		/* The folio holds the only copy now. */
+		folio_mark_dirty(folio);
+		vswap_desc_set(folio, VSWAP_DESC_MEMORY);
+	} else {
+		/*
+		 * The disk could not be read.  As upstream's swapoff, which
+		 * poisons the PTE, let the device go and make the page's
+		 * next fault fail instead of failing every swapoff.
+		 */
+		vswap_desc_set(folio, VSWAP_DESC_ERROR);
 	}
-	/* The folio holds the only copy now. */
-	folio_mark_dirty(folio);
-	vswap_desc_set(folio, VSWAP_DESC_MEMORY);
 	vswap_disk_slot_free(vswap_phys_slot(desc));
 	count_vm_event(VSWAP_SWAPOFF_MOVE);
 out:
 	folio_unlock(folio);
 	folio_put(folio);
-	return err;
+	return 0;
 }
 
 /* One pass over the descriptor tables; moves what it finds on @type. */
@@ -679,7 +719,9 @@ static int vswap_swapoff_pass(unsigned int type)
  * vswap_swapoff - Move virtual entries' data off a device being swapped off.
  * @si: the device; it is no longer SWP_WRITEOK, so no new slot is taken
  *
- * Called by try_to_unuse() before it looks at page tables.  Finds the
+ * Called by try_to_unuse() before it looks at page tables, and again on
+ * each of its retries, which catch a slot taken on the device just before
+ * swapoff cleared SWP_WRITEOK but counted only after this pass.  Finds the
  * device's slots through the descriptor tables - the map from virtual to
  * physical, read backwards - and brings each page into the swap cache of
  * its virtual entry, which the page tables keep.  Afterwards only classic
@@ -687,7 +729,7 @@ static int vswap_swapoff_pass(unsigned int type)
  * it walks no page table at all.
  *
  * Return: 0 once no virtual descriptor names the device, -EINTR on a
- * signal, -ENOMEM or -EIO if a page could not be brought in.
+ * signal, -ENOMEM if no folio could be allocated for a page.
  */
 int vswap_swapoff(struct swap_info_struct *si)
 {
@@ -799,6 +841,8 @@ static void vswap_debugfs_init(void)
 	debugfs_create_file("zswap", 0444, dir, &vswap_slots[VSWAP_DESC_ZSWAP],
 			    &vswap_debugfs_fops);
 	debugfs_create_file("disk", 0444, dir, &vswap_slots[VSWAP_DESC_PHYS],
+			    &vswap_debugfs_fops);
+	debugfs_create_file("error", 0444, dir, &vswap_slots[VSWAP_DESC_ERROR],
 			    &vswap_debugfs_fops);
 	debugfs_create_file("metadata_bytes", 0444, dir, NULL,
 			    &vswap_metadata_fops);

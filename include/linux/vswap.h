@@ -60,7 +60,7 @@ bool vswap_read_folio(struct folio *folio);
 void vswap_release(swp_entry_t entry, unsigned int nr);
 swp_entry_t vswap_folio_slot(struct folio *folio);
 bool vswap_writeback_possible(swp_entry_t entry);
-bool vswap_writeback_begin(struct folio *folio);
+int vswap_writeback_begin(struct folio *folio);
 void vswap_writeback_abort(struct folio *folio);
 int vswap_swapoff(struct swap_info_struct *si);
 
@@ -133,9 +133,9 @@ static inline bool vswap_writeback_possible(swp_entry_t entry)
 	return true;
 }
 
-static inline bool vswap_writeback_begin(struct folio *folio)
+static inline int vswap_writeback_begin(struct folio *folio)
 {
-	return true;
+	return 0;
 }
 
 static inline void vswap_writeback_abort(struct folio *folio)
