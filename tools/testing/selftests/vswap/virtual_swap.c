@@ -20,18 +20,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../kselftest_harness.h"
-#include "vswap_util.h"
+#include "vswap_test.h"
 
-/* Seconds per test: generous, for KASAN and lockdep kernels under TCG. */
-#define TIMEOUT 300
-
-#ifndef MADV_PAGEOUT
-#define MADV_PAGEOUT 21
-#endif
-
-#define VSWAP_KNOB	"/sys/kernel/mm/swap/vswap_enabled"
-#define VSWAP_DEBUGFS	"/sys/kernel/debug/vswap/"
 #define ZSWAP_STORED	"/sys/kernel/debug/zswap/stored_pages"
 #define CG_PATH		"/sys/fs/cgroup/vswap-test"
 
@@ -86,40 +76,6 @@ FIXTURE_TEARDOWN(vswap)
 	swap_off(fast_dev());
 }
 
-/* Page out @buf; every page must show a virtual swap entry in pagemap. */
-static void page_out_virtual(struct __test_metadata *_metadata, char *buf,
-			     size_t npages, int type)
-{
-	uint64_t *pm = calloc(npages, sizeof(*pm));
-	size_t i, swapped = 0, virtual = 0;
-
-	ASSERT_NE(NULL, pm);
-	ASSERT_EQ(0, madvise(buf, npages * page_size, MADV_PAGEOUT));
-	ASSERT_EQ(0, pagemap_read(buf, npages, pm));
-	for (i = 0; i < npages; i++) {
-		swapped += PM_SWAPPED(pm[i]);
-		virtual += PM_SWAPPED(pm[i]) && PM_SWAP_TYPE(pm[i]) == type;
-	}
-	free(pm);
-	ASSERT_EQ(npages, swapped) {
-		TH_LOG("%zu of %zu pages swapped out", swapped, npages);
-	}
-	ASSERT_EQ(npages, virtual) {
-		TH_LOG("%zu of %zu swap entries are virtual (type %d)",
-		       virtual, npages, type);
-	}
-}
-
-static void verify(struct __test_metadata *_metadata, const char *buf,
-		   size_t npages, enum page_kind mix, uint64_t seed)
-{
-	char why[256];
-
-	ASSERT_EQ(-1, pattern_check(buf, npages, mix, seed, why, sizeof(why))) {
-		TH_LOG("data mismatch: %s", why);
-	}
-}
-
 /*
  * zswap with no swap device at all: zero and fitting same-filled pages are
  * recorded in the descriptor, compressible ones go to zswap, incompressible
@@ -134,7 +90,7 @@ TEST_F_TIMEOUT(vswap, zswap_only_roundtrip, TIMEOUT)
 
 	ASSERT_EQ(-1, swap_used_kb(fast_dev()));
 	pattern_fill(self->buf, n, PAGE_MIXED, 1);
-	page_out_virtual(_metadata, self->buf, n, self->type);
+	page_out_virtual(_metadata, self->buf, n, self->type, NULL);
 
 	/* A quarter zero pages, an eighth same-filled with a fitting word. */
 	EXPECT_EQ(n / 4 + n / 8, vmstat_read("vswap_same") - same0);
@@ -159,7 +115,7 @@ TEST_F_TIMEOUT(vswap, same_filled_no_storage, TIMEOUT)
 		fits += same_word_fits(i);
 	pattern_fill(self->buf, n, PAGE_SAME, 2);
 	stored0 = read_long(ZSWAP_STORED);
-	page_out_virtual(_metadata, self->buf, n, self->type);
+	page_out_virtual(_metadata, self->buf, n, self->type, NULL);
 
 	EXPECT_EQ(fits, vmstat_read("vswap_same") - same0);
 	/* Only the words that do not fit the descriptor went to zswap. */
@@ -177,7 +133,7 @@ TEST_F_TIMEOUT(vswap, zswap_pages_use_no_disk_slot, TIMEOUT)
 	ASSERT_EQ(0, swap_on(fast_dev(), 10));
 	pattern_fill(self->buf, n, PAGE_TEXT, 3);
 	stored0 = read_long(ZSWAP_STORED);
-	page_out_virtual(_metadata, self->buf, n, self->type);
+	page_out_virtual(_metadata, self->buf, n, self->type, NULL);
 	EXPECT_EQ(n, read_long(ZSWAP_STORED) - stored0);
 	/* 1000 zswap-held pages cost 0 disk slots; upstream 6.12: 1000. */
 	EXPECT_EQ(0, swap_used_kb(fast_dev()));
@@ -192,7 +148,8 @@ TEST_F_TIMEOUT(vswap, unmap_frees_slots, TIMEOUT)
 	long allocated;
 
 	pattern_fill(self->buf, self->npages, PAGE_MIXED, 4);
-	page_out_virtual(_metadata, self->buf, self->npages, self->type);
+	page_out_virtual(_metadata, self->buf, self->npages, self->type,
+			 NULL);
 	allocated = vmstat_read("vswap_alloc") - alloc0;
 	EXPECT_GE(allocated, (long)self->npages);
 	ASSERT_EQ(0, munmap(self->buf, self->npages * page_size));
@@ -206,10 +163,10 @@ TEST_F_TIMEOUT(vswap, fork_cow, TIMEOUT)
 	size_t n = self->npages;
 
 	pattern_fill(self->buf, n, PAGE_MIXED, 5);
-	page_out_virtual(_metadata, self->buf, n, self->type);
+	page_out_virtual(_metadata, self->buf, n, self->type, NULL);
 	ASSERT_EQ(0, fork_check_cow(self->buf, n, 5, 6));
 	verify(_metadata, self->buf, n, PAGE_MIXED, 5);
-	page_out_virtual(_metadata, self->buf, n, self->type);
+	page_out_virtual(_metadata, self->buf, n, self->type, NULL);
 	verify(_metadata, self->buf, n, PAGE_MIXED, 5);
 }
 
@@ -240,7 +197,8 @@ TEST_F_TIMEOUT(vswap, threads_fault_same_range, TIMEOUT)
 
 	pattern_fill(self->buf, self->npages, PAGE_MIXED, 7);
 	for (round = 0; round < 3; round++) {
-		page_out_virtual(_metadata, self->buf, self->npages, self->type);
+		page_out_virtual(_metadata, self->buf, self->npages,
+				 self->type, NULL);
 		for (i = 0; i < 4; i++) {
 			r[i] = (struct reader){ self->buf, self->npages, 0 };
 			ASSERT_EQ(0, pthread_create(&t[i], NULL, reader_thread,
@@ -266,7 +224,7 @@ TEST_F_TIMEOUT(vswap, disable_with_live_entries, TIMEOUT)
 	ASSERT_NE(NULL, pm);
 	ASSERT_EQ(0, swap_on(fast_dev(), 10));
 	pattern_fill(self->buf, n, PAGE_MIXED, 8);
-	page_out_virtual(_metadata, self->buf, half, self->type);
+	page_out_virtual(_metadata, self->buf, half, self->type, NULL);
 
 	ASSERT_EQ(0, knob_write("0"));
 	ASSERT_EQ(0, knob_read());

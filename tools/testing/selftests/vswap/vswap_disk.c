@@ -21,18 +21,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../kselftest_harness.h"
-#include "vswap_util.h"
+#include "vswap_test.h"
 
-/* Seconds per test: generous, for KASAN and lockdep kernels under TCG. */
-#define TIMEOUT 300
-
-#ifndef MADV_PAGEOUT
-#define MADV_PAGEOUT 21
-#endif
-
-#define VSWAP_KNOB	"/sys/kernel/mm/swap/vswap_enabled"
-#define VSWAP_DEBUGFS	"/sys/kernel/debug/vswap/"
 #define CG_ROOT		"/sys/fs/cgroup"
 #define CG_PATH		CG_ROOT "/vswap-disk"
 
@@ -97,32 +87,6 @@ static char *map_pages(struct __test_metadata *_metadata, size_t npages)
 	if (p != MAP_FAILED)
 		madvise(p, npages * page_size, MADV_NOHUGEPAGE);
 	return p;
-}
-
-/* Page out @buf; every page must show a virtual swap entry in pagemap. */
-static void page_out_virtual(struct __test_metadata *_metadata, char *buf,
-			     size_t npages, int type, uint64_t *pm)
-{
-	size_t i, virtual = 0;
-
-	ASSERT_EQ(0, madvise(buf, npages * page_size, MADV_PAGEOUT));
-	ASSERT_EQ(0, pagemap_read(buf, npages, pm));
-	for (i = 0; i < npages; i++)
-		virtual += PM_SWAPPED(pm[i]) && PM_SWAP_TYPE(pm[i]) == type;
-	ASSERT_EQ(npages, virtual) {
-		TH_LOG("%zu of %zu pages have a virtual swap entry (type %d)",
-		       virtual, npages, type);
-	}
-}
-
-static void verify(struct __test_metadata *_metadata, const char *buf,
-		   size_t npages, enum page_kind mix, uint64_t seed)
-{
-	char why[256];
-
-	ASSERT_EQ(-1, pattern_check(buf, npages, mix, seed, why, sizeof(why))) {
-		TH_LOG("data mismatch: %s", why);
-	}
 }
 
 /* "Writeback:" of /proc/meminfo, in KiB; -1 if it cannot be read. */
