@@ -177,6 +177,40 @@ TEST_F_TIMEOUT(disk, incompressible_pages_land_on_disk, TIMEOUT)
 }
 
 /*
+ * shmem pages take virtual entries too (shmem_writepage), and come back
+ * through the swap cache and readahead of virtual offsets.  Their entries
+ * live in the shmem mapping, not in page tables, so the counters show
+ * where each page went.
+ */
+TEST_F_TIMEOUT(disk, shmem_roundtrip, TIMEOUT)
+{
+	size_t n = self->npages;
+	long alloc0 = vmstat_read("vswap_alloc");
+	long same0 = vmstat_read("vswap_same");
+	long zswap0 = vmstat_read("vswap_zswap");
+	long disk0 = vmstat_read("vswap_disk");
+	char *shm;
+
+	shm = mmap(NULL, n * page_size, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, shm);
+	pattern_fill(shm, n, PAGE_MIXED, 41);
+	ASSERT_EQ(0, madvise(shm, n * page_size, MADV_PAGEOUT));
+
+	EXPECT_EQ(n, vmstat_read("vswap_alloc") - alloc0);
+	EXPECT_EQ(n / 4 + n / 8, vmstat_read("vswap_same") - same0);
+	EXPECT_EQ(n / 4 + n / 8, vmstat_read("vswap_zswap") - zswap0);
+	EXPECT_EQ(n / 4, vmstat_read("vswap_disk") - disk0);
+	EXPECT_EQ(n / 4 * page_size / 1024, swap_used_kb(fast_dev()));
+	verify(_metadata, shm, n, PAGE_MIXED, 41);
+
+	/* Again after the first round trip, then free it all. */
+	ASSERT_EQ(0, madvise(shm, n * page_size, MADV_PAGEOUT));
+	verify(_metadata, shm, n, PAGE_MIXED, 41);
+	ASSERT_EQ(0, munmap(shm, n * page_size));
+}
+
+/*
  * A page read back from disk keeps its slot while it is clean, so it can
  * be dropped again without a write; dirtying it and swapping it out again
  * writes it to a fresh slot and frees the old one.
