@@ -1,0 +1,47 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# One round of the benchmark workloads in the guest (tools/testing/selftests/
+# vswap/swapbench.c), each from the same start: zswap on in front of the fast
+# disk, a cgroup with memory.max = $BENCH_LIMIT_MB.
+#
+# Usage: bench.sh MODE [SCALE]
+#   MODE   base (unpatched kernel), on or off (the series, virtual swap on
+#          or off at run time)
+#   SCALE  divides every size (default 1; "make check" smoke-runs 8)
+
+mode=$1
+scale=${2:-1}
+KNOB=/sys/kernel/mm/swap/vswap_enabled
+CG=/sys/fs/cgroup/bench
+limit=$((64 / scale))
+
+start() {
+	swapoff /dev/swap-fast 2>/dev/null
+	mkswap /dev/swap-fast >/dev/null || { echo "bench: mkswap failed"; exit 1; }
+	case $mode in
+	on) echo 1 >$KNOB ;;
+	off) echo 0 >$KNOB ;;
+	base) [ -e $KNOB ] && { echo "bench: base kernel has $KNOB"; exit 1; } ;;
+	*) echo "bench: unknown mode $mode"; exit 1 ;;
+	esac
+	echo Y >/sys/module/zswap/parameters/enabled
+	swapon /dev/swap-fast || { echo "bench: swapon failed"; exit 1; }
+	rmdir $CG 2>/dev/null
+	echo +memory >/sys/fs/cgroup/cgroup.subtree_control
+	mkdir $CG && echo ${limit}M >$CG/memory.max
+}
+
+run() {
+	start
+	swapbench "$@" || echo "bench: swapbench $1 failed ($?)"
+}
+
+echo "bench mode=$mode scale=$scale kernel=$(uname -r)"
+run throughput $CG $((256 / scale))
+run free $CG $((256 / scale))
+run slots $CG $((64 / scale)) /dev/swap-fast
+run swapoff $CG $((192 / scale)) /dev/swap-fast $((512 / scale)) 4
+[ -r /sys/kernel/debug/vswap/metadata_bytes ] &&
+	echo "metadata idle_bytes=$(cat /sys/kernel/debug/vswap/metadata_bytes)"
+exit 0
