@@ -108,8 +108,9 @@ static int throughput(const char *cg, size_t mb)
 	t2 = now();
 	s2 = sys_time();
 	check(p, n, 2);
-	printf("throughput mb=%zu out_mbps=%.1f out_sys=%.3f inout_mbps=%.1f inout_sys=%.3f\n",
-	       mb, mb / (t1 - t0), s1 - s0, mb / (t2 - t1), s2 - s1);
+	printf("throughput mb=%zu out_mbps=%.1f out_sys=%.3f ", mb,
+	       mb / (t1 - t0), s1 - s0);
+	printf("inout_mbps=%.1f inout_sys=%.3f\n", mb / (t2 - t1), s2 - s1);
 	return 0;
 }
 
@@ -147,7 +148,7 @@ static pid_t mapper(size_t mb)
 	/* Page tables for the whole range, one shared zero page per entry. */
 	p = map(n);
 	for (i = 0; i < n; i++)
-		(void)*(volatile char *)(p + i * page_size);
+		(void)__atomic_load_n(p + i * page_size, __ATOMIC_RELAXED);
 	pause();
 	_exit(0);
 }
@@ -183,8 +184,9 @@ static int swapoff_time(const char *cg, size_t mb, const char *dev,
 	s0 = sys_time();
 	if (swapoff(dev))
 		die("swapoff");
-	printf("swapoff mb=%zu used_kb=%ld mapped_mb=%zu nproc=%d swapoff_s=%.4f swapoff_sys=%.3f\n",
-	       mb, used, mapped_mb, nproc, now() - t0, sys_time() - s0);
+	printf("swapoff mb=%zu used_kb=%ld mapped_mb=%zu nproc=%d ", mb, used,
+	       mapped_mb, nproc);
+	printf("swapoff_s=%.4f swapoff_sys=%.3f\n", now() - t0, sys_time() - s0);
 	check(p, n, 4);
 	for (i = 0; i < nproc; i++) {
 		kill(pids[i], SIGKILL);
@@ -194,7 +196,7 @@ static int swapoff_time(const char *cg, size_t mb, const char *dev,
 }
 
 /* Disk slots used per page zswap holds, with compressible pages only. */
-static int slots(const char *cg, size_t mb, const char *dev)
+static int disk_slots(const char *cg, size_t mb, const char *dev)
 {
 	size_t n = VSWAP_MB(mb) / page_size;
 	long stored0 = read_long("/sys/kernel/debug/zswap/stored_pages");
@@ -208,7 +210,7 @@ static int slots(const char *cg, size_t mb, const char *dev)
 	madvise(p, n * page_size, MADV_PAGEOUT);
 	stored = read_long("/sys/kernel/debug/zswap/stored_pages") - stored0;
 	used = (swap_used_kb(dev) - used0) * 1024 / (long)page_size;
-	printf("slots mb=%zu zswap_pages=%ld disk_slots=%ld per_1000=%.1f\n",
+	printf("slots mb=%zu zswap_pages=%ld slots_used=%ld per_1000=%.1f\n",
 	       mb, stored, used, stored ? 1000.0 * used / stored : 0.0);
 	if (pattern_check(p, n, PAGE_TEXT, 5, why, sizeof(why)) != -1) {
 		fprintf(stderr, "swapbench: data mismatch: %s\n", why);
@@ -217,7 +219,7 @@ static int slots(const char *cg, size_t mb, const char *dev)
 	return 0;
 }
 
-static void usage(void)
+static void print_usage(void)
 {
 	fprintf(stderr,
 		"usage: swapbench throughput CGROUP MB\n"
@@ -232,7 +234,7 @@ int main(int argc, char **argv)
 	vswap_init();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 4)
-		usage();
+		print_usage();
 	if (!strcmp(argv[1], "throughput"))
 		return throughput(argv[2], atol(argv[3]));
 	if (!strcmp(argv[1], "free"))
@@ -241,7 +243,7 @@ int main(int argc, char **argv)
 		return swapoff_time(argv[2], atol(argv[3]), argv[4],
 				    atol(argv[5]), atoi(argv[6]));
 	if (!strcmp(argv[1], "slots") && argc == 5)
-		return slots(argv[2], atol(argv[3]), argv[4]);
-	usage();
+		return disk_slots(argv[2], atol(argv[3]), argv[4]);
+	print_usage();
 	return 2;
 }
