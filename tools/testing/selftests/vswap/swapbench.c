@@ -90,7 +90,7 @@ static void check(const char *buf, size_t npages, uint64_t seed)
  * First touch of 4x memory.max swaps most of it out; the second pass
  * checks each page (swap-in) and rewrites it (swap-out again).
  */
-static int throughput(const char *cg, size_t mb)
+static int swap_throughput(const char *cg, size_t mb)
 {
 	size_t n = VSWAP_MB(mb) / page_size;
 	double t0, s0, t1, s1, t2, s2;
@@ -236,7 +236,7 @@ int main(int argc, char **argv)
 	if (argc < 4)
 		print_usage();
 	if (!strcmp(argv[1], "throughput"))
-		return throughput(argv[2], atol(argv[3]));
+		return swap_throughput(argv[2], atol(argv[3]));
 	if (!strcmp(argv[1], "free"))
 		return free_latency(argv[2], atol(argv[3]));
 	if (!strcmp(argv[1], "swapoff") && argc == 7)
