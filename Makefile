@@ -10,7 +10,7 @@ H := harness
 VARIANT ?= fast
 export VARIANT
 
-.PHONY: all check check-fast check-debug check-novswap run vm deps pristine assemble export status \
+.PHONY: all bench check check-fast check-debug check-novswap run vm deps pristine assemble export status \
 	kernel kernel-debug initramfs checkpatch clean distclean help
 
 all: check
@@ -73,6 +73,14 @@ check-novswap:
 	@$(MAKE) --no-print-directory kernel VARIANT=novswap
 	@$(MAKE) --no-print-directory initramfs
 	@VARIANT=novswap $(H)/check.sh $(or $(TESTS),swap_roundtrip test_zswap test_memcontrol)
+
+## bench         baseline vs series (virtual swap on/off) in QEMU, rounds
+##               alternating; report in build/bench/report.md (issue 4: partial)
+bench:
+	@$(MAKE) --no-print-directory kernel VARIANT=base
+	@$(MAKE) --no-print-directory kernel VARIANT=fast
+	@$(MAKE) --no-print-directory initramfs
+	@$(H)/bench.sh
 
 ## run           zswap over a fast and a slow disk under memory pressure
 run: kernel initramfs

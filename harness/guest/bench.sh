@@ -9,6 +9,8 @@
 #   MODE   base (unpatched kernel), on or off (the series, virtual swap on
 #          or off at run time)
 #   SCALE  divides every size (default 1; "make check" smoke-runs 8)
+# With KTAP=1 in the environment it also prints "ok N name" or "not ok N
+# name" per workload, for the smoke run in the test suite.
 
 mode=$1
 scale=${2:-1}
@@ -32,9 +34,16 @@ start() {
 	mkdir $CG && echo ${limit}M >$CG/memory.max
 }
 
+n=0
 run() {
+	n=$((n + 1))
 	start
-	swapbench "$@" || echo "bench: swapbench $1 failed ($?)"
+	if swapbench "$@"; then
+		[ -n "$KTAP" ] && echo "ok $n $1"
+	else
+		echo "bench: swapbench $1 failed ($?)"
+		[ -n "$KTAP" ] && echo "not ok $n $1"
+	fi
 }
 
 echo "bench mode=$mode scale=$scale kernel=$(uname -r)"

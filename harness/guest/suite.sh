@@ -21,6 +21,7 @@ test_zswap       600 fast+zswap  $BIN/test_zswap
 test_memcontrol  900 fast        $BIN/test_memcontrol
 test_zswap_vswap 600 fast+zswap+vswap $BIN/test_zswap
 test_memcontrol_vswap 900 fast+vswap $BIN/test_memcontrol
+bench_smoke      600 none        env KTAP=1 /opt/vswap/bench.sh on 8
 "
 
 # Every program starts from a known state: no swap, zswap off, virtual

@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""bench-report.py DIR MODE...: the "make bench" report.
+
+Reads DIR/round-N-MODE.txt, the output of harness/guest/bench.sh (lines
+"workload key=value ..."), and writes DIR/report.md: per figure the median
+and min-max over the rounds for each mode, and the ratios of the series
+modes to the baseline; then one line per target, "target NAME: MEASURED
+(goal GOAL) met|missed".  With gnuplot installed it also draws the ratios
+into DIR/ratios.png.
+"""
+
+import glob
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+
+# (workload, key, label, better): better is "higher" or "lower".
+FIGURES = [
+    ("throughput", "out_mbps", "swap-out MB/s", "higher"),
+    ("throughput", "out_sys", "swap-out system s", "lower"),
+    ("throughput", "inout_mbps", "swap-in+out MB/s", "higher"),
+    ("throughput", "inout_sys", "swap-in+out system s", "lower"),
+    ("free", "munmap_s", "munmap s", "lower"),
+    ("swapoff", "swapoff_s", "swapoff s", "lower"),
+    ("slots", "per_1000", "disk slots per 1000 zswap pages", "lower"),
+]
+
+
+def parse(path):
+    """Return {(workload, key): float} for one round."""
+    out = {}
+    with open(path, errors="replace") as f:
+        for line in f:
+            words = line.split()
+            if not words or "=" in words[0]:
+                continue
+            for w in words[1:]:
+                m = re.fullmatch(r"([a-z_0-9]+)=([-0-9.]+)", w)
+                if m:
+                    out[(words[0], m.group(1))] = float(m.group(2))
+    return out
+
+
+def main():
+    out_dir, modes = sys.argv[1], sys.argv[2:]
+    data = {m: [] for m in modes}
+    for m in modes:
+        for path in sorted(glob.glob(os.path.join(out_dir, f"round-*-{m}.txt"))):
+            data[m].append(parse(path))
+
+    def values(mode, wl, key):
+        return [r[(wl, key)] for r in data.get(mode, []) if (wl, key) in r]
+
+    def median(mode, wl, key):
+        v = values(mode, wl, key)
+        return statistics.median(v) if v else None
+
+    lines = ["# make bench", ""]
+    kernels = os.path.join(out_dir, "kernels.txt")
+    if os.path.exists(kernels):
+        lines += ["Kernels: " + "; ".join(open(kernels).read().split("\n")).strip("; "), ""]
+    rounds = max(len(v) for v in data.values()) if data else 0
+    lines.append(f"{rounds} round(s); median (min-max) per mode; ratio = mode / base.")
+    lines.append("")
+    head = "| figure | " + " | ".join(modes)
+    ratio_modes = [m for m in modes if m != "base"] if "base" in modes else []
+    head += "".join(f" | {m}/base" for m in ratio_modes) + " |"
+    lines += [head, "|" + "---|" * (1 + len(modes) + len(ratio_modes))]
+    ratios = []
+    for wl, key, label, _ in FIGURES:
+        row = f"| {label} |"
+        for m in modes:
+            v = values(m, wl, key)
+            row += f" {statistics.median(v):.4g} ({min(v):.4g}-{max(v):.4g}) |" if v else " - |"
+        for m in ratio_modes:
+            a, b = median(m, wl, key), median("base", wl, key)
+            if a is not None and b:
+                row += f" {a / b:.2f} |"
+                ratios.append((f"{label} {m}", a / b))
+            else:
+                row += " - |"
+        lines.append(row)
+    meta = median("on", "metadata", "idle_bytes")
+    if meta is not None:
+        lines += ["", f"Idle virtual space: {meta:.0f} bytes of metadata."]
+
+    # The targets of issue 4, for the series with virtual swap on.
+    def target(name, measured, goal, ok, fmt="{:.2f}"):
+        if measured is None:
+            return f"target {name}: not measured (goal {goal}) missed"
+        return (f"target {name}: {fmt.format(measured)} (goal {goal}) "
+                + ("met" if ok(measured) else "missed"))
+
+    def ratio(wl, key):
+        a, b = median("on", wl, key), median("base", wl, key)
+        return a / b if a is not None and b else None
+
+    def speedup(wl, key):
+        a, b = median("on", wl, key), median("base", wl, key)
+        return b / a if a and b is not None else None
+
+    lines.append("")
+    lines.append(target("throughput_out", ratio("throughput", "out_mbps"),
+                        ">= 0.97", lambda x: x >= 0.97))
+    lines.append(target("throughput_inout", ratio("throughput", "inout_mbps"),
+                        ">= 0.97", lambda x: x >= 0.97))
+    lines.append(target("free_latency", ratio("free", "munmap_s"),
+                        "<= 1.05", lambda x: x <= 1.05))
+    lines.append(target("swapoff_speedup", speedup("swapoff", "swapoff_s"),
+                        ">= 2", lambda x: x >= 2))
+    slots = median("on", "slots", "per_1000")
+    lines.append(target("disk_slots_per_zswap_page",
+                        None if slots is None else slots / 1000, "0",
+                        lambda x: x == 0, "{:.3f}"))
+    lines.append(target("metadata_zswap_page_bytes_over_base", None, "<= 8",
+                        lambda x: x <= 8))
+
+    report = "\n".join(lines) + "\n"
+    with open(os.path.join(out_dir, "report.md"), "w") as f:
+        f.write(report)
+    print(report, end="")
+
+    if ratios and shutil.which("gnuplot"):
+        dat = os.path.join(out_dir, "ratios.dat")
+        with open(dat, "w") as f:
+            for i, (label, r) in enumerate(ratios):
+                f.write(f'{i} "{label}" {r:.4f}\n')
+        png = os.path.join(out_dir, "ratios.png")
+        script = (f'set terminal png size 1000,500; set output "{png}";'
+                  'set style fill solid; set boxwidth 0.6; set yrange [0:*];'
+                  'set xtics rotate by -30 font ",8"; set ylabel "mode / base";'
+                  'set title "make bench: ratios to upstream 6.12";'
+                  f'plot "{dat}" using 1:3:xtic(2) with boxes notitle, 1 notitle')
+        subprocess.run(["gnuplot", "-e", script], check=False)
+        print(f"chart: {png}")
+
+
+if __name__ == "__main__":
+    main()
