@@ -28,6 +28,7 @@ xz                             xz-utils
 timeout                        coreutils
 /usr/lib/python3/dist-packages/ply python3-ply
 /usr/lib/python3/dist-packages/git python3-git
+gnuplot                        gnuplot-nox
 "
 
 missing=
