@@ -71,6 +71,8 @@ miss=$(cat "${paths[@]}" | sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=\(.*\)$/\1 \2/p' 
 	awk '{ val[$1] = $2; if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 } }
 	     END { for (i = 1; i <= n; i++) print order[i], val[order[i]] }' |
 	while read -r opt val; do
+		# The baseline has no options of the series to keep.
+		[ "$VARIANT" = base ] && [[ $opt == CONFIG_VIRTUAL_SWAP* ]] && continue
 		got=$(sed -n "s/^$opt=//p" "$CFG/.config")
 		if [ "$val" = n ]; then
 			[ -z "$got" ] || echo "$opt=$got (wanted n)"
