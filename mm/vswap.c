@@ -15,6 +15,7 @@
 
 #define pr_fmt(fmt) "vswap: " fmt
 
+#include <linux/blkdev.h>
 #include <linux/debugfs.h>
 #include <linux/highmem.h>
 #include <linux/kobject.h>
@@ -604,12 +605,6 @@ void vswap_writeback_abort(struct folio *folio)
  **********************************/
 
 /*
- * Bring one virtual slot whose data is on the device going away into its
- * swap cache folio, the way zswap writeback takes a slot: own the folio
- * lock, then recheck the descriptor.  The page tables keep the entry; a
- * fault finds the folio in the swap cache.
- */
-/*
  * Is the slot at @offset's data on device @type?  For a caller that owns no
  * part of the slot: the table lock keeps the table from being freed.
  */
@@ -626,6 +621,12 @@ static bool vswap_slot_on_device(unsigned long offset, unsigned int type)
 	       swp_type(vswap_phys_slot(desc)) == type;
 }
 
+/*
+ * Bring one virtual slot whose data is on the device going away into its
+ * swap cache folio, the way zswap writeback takes a slot: own the folio
+ * lock, then recheck the descriptor.  The page tables keep the entry; a
+ * fault finds the folio in the swap cache.
+ */
 static int vswap_swapoff_move(swp_entry_t entry, unsigned int type)
 {
 	struct mempolicy *mpol = get_task_policy(current);
@@ -676,6 +677,40 @@ out:
 	return 0;
 }
 
+/*
+ * Start the reads of a table's matches before moving any of them, as swap
+ * readahead does: the move then waits for IO that is already in flight, and
+ * the block layer merges neighbouring slots, which a table's slots often
+ * are.  Nothing is pinned: a folio reclaimed before its move is read again.
+ */
+static void vswap_swapoff_read_ahead(unsigned long idx, const unsigned long *found)
+{
+	struct mempolicy *mpol = get_task_policy(current);
+	struct swap_iocb *splug = NULL;
+	struct blk_plug plug;
+	struct folio *folio;
+	bool allocated;
+	unsigned long i;
+
+	blk_start_plug(&plug);
+	for_each_set_bit(i, found, VSWAP_TABLE_SLOTS) {
+		swp_entry_t entry = swp_entry(vswap_type,
+					      idx * VSWAP_TABLE_SLOTS + i);
+
+		folio = __read_swap_cache_async(entry, GFP_KERNEL, mpol,
+						NO_INTERLEAVE_INDEX, &allocated,
+						false);
+		if (!folio)
+			continue;	/* freed meanwhile, or no memory */
+		if (allocated)
+			swap_read_folio(folio, &splug);
+		folio_put(folio);
+	}
+	blk_finish_plug(&plug);
+	swap_read_unplug(splug);
+	lru_add_drain();
+}
+
 /* One pass over the descriptor tables; moves what it finds on @type. */
 static int vswap_swapoff_pass(unsigned int type)
 {
@@ -700,6 +735,8 @@ static int vswap_swapoff_pass(unsigned int type)
 		}
 		spin_unlock(&vswap_table_lock);
 
+		if (!bitmap_empty(found, VSWAP_TABLE_SLOTS))
+			vswap_swapoff_read_ahead(idx, found);
 		for_each_set_bit(i, found, VSWAP_TABLE_SLOTS) {
 			swp_entry_t entry = swp_entry(vswap_type,
 						      idx * VSWAP_TABLE_SLOTS + i);
