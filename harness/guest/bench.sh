@@ -18,9 +18,11 @@ KNOB=/sys/kernel/mm/swap/vswap_enabled
 CG=/sys/fs/cgroup/bench
 limit=$((64 / scale))
 
+# start DEV [KIB]: only DEV on as swap, freshly made (KIB of it if given).
 start() {
 	swapoff /dev/swap-fast 2>/dev/null
-	mkswap /dev/swap-fast >/dev/null || { echo "bench: mkswap failed"; exit 1; }
+	swapoff /dev/swap-slow 2>/dev/null
+	mkswap "$1" $2 >/dev/null || { echo "bench: mkswap $1 failed"; exit 1; }
 	case $mode in
 	on) echo 1 >$KNOB ;;
 	off) echo 0 >$KNOB ;;
@@ -28,16 +30,22 @@ start() {
 	*) echo "bench: unknown mode $mode"; exit 1 ;;
 	esac
 	echo Y >/sys/module/zswap/parameters/enabled
-	swapon /dev/swap-fast || { echo "bench: swapon failed"; exit 1; }
+	swapon "$1" || { echo "bench: swapon $1 failed"; exit 1; }
 	rmdir $CG 2>/dev/null
 	echo +memory >/sys/fs/cgroup/cgroup.subtree_control
 	mkdir $CG && echo ${limit}M >$CG/memory.max
 }
 
 n=0
+# run [-d DEV [KIB]] WORKLOAD ARGS...: one workload from a fresh start.
 run() {
+	dev=/dev/swap-fast kib=
+	if [ "$1" = -d ]; then
+		dev=$2 kib=$3
+		shift 3
+	fi
 	n=$((n + 1))
-	start
+	start $dev $kib
 	if swapbench "$@"; then
 		[ -n "$KTAP" ] && echo "ok $n $1"
 	else
@@ -51,6 +59,13 @@ run throughput $CG $((256 / scale))
 run free $CG $((256 / scale))
 run slots $CG $((64 / scale)) /dev/swap-fast
 run swapoff $CG $((192 / scale)) /dev/swap-fast $((512 / scale)) 4
-[ -r /sys/kernel/debug/vswap/metadata_bytes ] &&
-	echo "metadata idle_bytes=$(cat /sys/kernel/debug/vswap/metadata_bytes)"
+# Metadata at 0, 50 and 100% use of a 256 MiB device (the slow disk, made
+# smaller so that 100% of it fits in zswap).
+meta=$((262144 / scale))
+run -d /dev/swap-slow $meta metadata zswap /dev/swap-slow 0
+for kind in zswap disk; do
+	for pct in 50 100; do
+		run -d /dev/swap-slow $meta metadata $kind /dev/swap-slow $pct
+	done
+done
 exit 0

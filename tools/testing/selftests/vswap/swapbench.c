@@ -8,6 +8,8 @@
  *                                      swapoff of DEV holding MB of data,
  *                                      while NPROC processes map MAPPED_MB
  *   swapbench slots CGROUP MB DEV      disk slots per zswap-held page
+ *   swapbench metadata KIND DEV PCT    swap metadata with PCT% of DEV's size
+ *                                      paged out, KIND zswap or disk
  *
  * CGROUP is a cgroup v2 directory whose memory.max the caller has set;
  * swapbench moves itself there.  Pages hold the mixed pattern of
@@ -19,6 +21,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,13 +222,167 @@ static int disk_slots(const char *cg, size_t mb, const char *dev)
 	return 0;
 }
 
+/*
+ * Metadata.  Everything swap keeps per slot or per swapped page, in bytes,
+ * the same way on both kernels:
+ *
+ *  - a device's arrays, allocated at swapon for its whole size (6.12
+ *    mm/swapfile.c and mm/swap_cgroup.c): swap_map (1 byte per slot),
+ *    zeromap (1 bit), swap_cgroup (2 bytes, in whole pages) and, on a
+ *    non-rotational device, one struct swap_cluster_info (24 bytes without
+ *    lock debugging) per 512 slots;
+ *  - the zswap trees: one xarray per 64 MiB of offsets, indexed by swap
+ *    offset.  Their nodes are counted from the offsets pagemap shows, as
+ *    xarray lays them out (64 slots per node, one level per 6 bits of the
+ *    tree's highest index), at sizeof(struct xa_node);
+ *  - one struct zswap_entry per stored page.
+ *  - the series' own: /sys/kernel/debug/vswap/metadata_bytes, the virtual
+ *    device's arrays plus its descriptor tables (absent on the baseline).
+ *
+ * The bench kernels have no slab sysfs (SLUB_TINY), so structure sizes are
+ * those of 6.12 on x86-64, without slab rounding.  Left out: the swap
+ * cache's heads and per-64 MiB address_space structs (about 0.01 byte per
+ * slot) and the compressed data itself.
+ */
+#define ZSWAP_STORED	"/sys/kernel/debug/zswap/stored_pages"
+#define VSWAP_METADATA	"/sys/kernel/debug/vswap/metadata_bytes"
+#define XA_CHUNK_SHIFT	6
+#define SPACE_SHIFT	14	/* SWAP_ADDRESS_SPACE_SHIFT: one tree per 2^14 */
+#define KEY_TYPE_SHIFT	50
+
+#define XA_NODE_BYTES		576	/* 4 + 4 pad + 2 pointers + list + 64 slots + 3 marks */
+#define ZSWAP_ENTRY_BYTES	56	/* mm/zswap.c, 6.12 */
+
+static bool rotational(const char *dev)
+{
+	char real[PATH_MAX], path[PATH_MAX + 64];
+	const char *name;
+
+	if (!realpath(dev, real))
+		die(dev);
+	name = strrchr(real, '/') + 1;
+	snprintf(path, sizeof(path), "/sys/block/%s/queue/rotational", name);
+	return read_long(path) != 0;
+}
+
+/* Bytes swapon allocates for a device of @slots slots. */
+static long device_bytes(long slots, bool rot)
+{
+	long bytes = slots;					/* swap_map */
+
+	bytes += (slots + 63) / 64 * 8;				/* zeromap */
+	bytes += (slots * 2 + page_size - 1) / page_size * page_size;
+	if (!rot)
+		bytes += (slots + 511) / 512 * 24;		/* clusters */
+	return bytes;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nodes of the zswap trees holding @n entries, keys type << 50 | offset. */
+static long xa_nodes(uint64_t *keys, size_t n)
+{
+	const uint64_t offset_mask = (1ULL << KEY_TYPE_SHIFT) - 1;
+	long nodes = 0;
+	size_t i, j, k;
+	int shift, top;
+
+	qsort(keys, n, sizeof(*keys), cmp_u64);
+	for (i = 0; i < n; i = j) {
+		/* One tree: one type, one 2^14 range of offsets. */
+		for (j = i; j < n && keys[j] >> SPACE_SHIFT == keys[i] >> SPACE_SHIFT; j++)
+			;
+		/* The root's shift covers the tree's highest index. */
+		for (top = 0; (keys[j - 1] & offset_mask) >> (top + XA_CHUNK_SHIFT);
+		     top += XA_CHUNK_SHIFT)
+			;
+		for (shift = 0; shift <= top; shift += XA_CHUNK_SHIFT) {
+			uint64_t last = ~0ULL, node;
+
+			for (k = i; k < j; k++) {
+				node = (keys[k] & offset_mask) >> (shift + XA_CHUNK_SHIFT);
+				if (node != last)
+					nodes++;
+				last = node;
+			}
+		}
+	}
+	return nodes;
+}
+
+static int metadata(const char *kind_name, const char *dev, int pct)
+{
+	enum page_kind kind = strcmp(kind_name, "disk") ? PAGE_TEXT : PAGE_RANDOM;
+	long slots = swap_size_kb(dev) * 1024 / (long)page_size;
+	size_t n = slots > 0 ? (size_t)slots * pct / 100 : 0;
+	long stored0 = read_long(ZSWAP_STORED);
+	long stored, swapped = 0, disk, vswap = 0, tree = 0, entries, total;
+	const size_t chunk = 4096;
+	uint64_t *pm = NULL, *keys = NULL;
+	char why[256];
+	char *p = NULL;
+	size_t i, c;
+
+	if (slots <= 0 || pct < 0 || pct > 100)
+		die("metadata: device not on, or PCT out of range");
+	if (n) {
+		p = map(n);
+		pm = malloc(n * sizeof(*pm));
+		keys = malloc(n * sizeof(*keys));
+		if (!pm || !keys)
+			die("malloc");
+		/* In chunks, so that the process never holds much of it. */
+		for (i = 0; i < n; i += c) {
+			c = n - i < chunk ? n - i : chunk;
+			pattern_fill(p + i * page_size, c, kind, 6 + i);
+			madvise(p + i * page_size, c * page_size, MADV_PAGEOUT);
+		}
+		if (pagemap_read(p, n, pm))
+			die("pagemap");
+		for (i = 0; i < n; i++)
+			if (PM_SWAPPED(pm[i]))
+				keys[swapped++] = (uint64_t)PM_SWAP_TYPE(pm[i]) << KEY_TYPE_SHIFT |
+						  PM_SWAP_OFFSET(pm[i]);
+	}
+	stored = read_long(ZSWAP_STORED) - stored0;
+	disk = device_bytes(slots + 1, rotational(dev));
+	if (access(VSWAP_METADATA, R_OK) == 0)
+		vswap = read_long(VSWAP_METADATA);
+	/* Only pages zswap stores have tree entries; incompressible ones not. */
+	if (kind == PAGE_TEXT)
+		tree = xa_nodes(keys, swapped) * XA_NODE_BYTES;
+	entries = stored * ZSWAP_ENTRY_BYTES;
+	total = disk + vswap + tree + entries;
+	printf("metadata kind=%s pct=%d slots=%ld swapped=%ld zswap_pages=%ld ",
+	       kind_name, pct, slots, swapped, stored);
+	printf("device=%ld vswap=%ld tree=%ld entries=%ld total=%ld ram_kb=%ld\n",
+	       disk, vswap, tree, entries, total,
+	       key_value("/proc/meminfo", "MemTotal:"));
+
+	for (i = 0; i < n; i += c) {
+		c = n - i < chunk ? n - i : chunk;
+		if (pattern_check(p + i * page_size, c, kind, 6 + i, why,
+				  sizeof(why)) != -1) {
+			fprintf(stderr, "swapbench: data mismatch: %s\n", why);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static void print_usage(void)
 {
 	fprintf(stderr,
 		"usage: swapbench throughput CGROUP MB\n"
 		"       swapbench free CGROUP MB\n"
 		"       swapbench swapoff CGROUP MB DEV MAPPED_MB NPROC\n"
-		"       swapbench slots CGROUP MB DEV\n");
+		"       swapbench slots CGROUP MB DEV\n"
+		"       swapbench metadata zswap|disk DEV PCT\n");
 	exit(2);
 }
 
@@ -244,6 +401,8 @@ int main(int argc, char **argv)
 				    atol(argv[5]), atoi(argv[6]));
 	if (!strcmp(argv[1], "slots") && argc == 5)
 		return disk_slots(argv[2], atol(argv[3]), argv[4]);
+	if (!strcmp(argv[1], "metadata") && argc == 5)
+		return metadata(argv[2], argv[3], atoi(argv[4]));
 	print_usage();
 	return 2;
 }

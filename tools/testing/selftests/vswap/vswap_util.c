@@ -176,10 +176,11 @@ static const char *dev_name(const char *dev, char *buf, size_t len)
 	return buf;
 }
 
-long swap_used_kb(const char *dev)
+/* Column @col (0: Size, 1: Used) of /proc/swaps for @dev; -1 if not listed. */
+static long swaps_column(const char *dev, int col)
 {
 	char want[256], name[256], type[64], line[512];
-	long size, used, prio;
+	long v[3];
 	FILE *f = fopen("/proc/swaps", "r");
 	long ret = -1;
 
@@ -187,14 +188,24 @@ long swap_used_kb(const char *dev)
 		return -1;
 	dev_name(dev, want, sizeof(want));
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%255s %63s %ld %ld %ld", name, type, &size,
-			   &used, &prio) == 5 && !strcmp(name, want)) {
-			ret = used;
+		if (sscanf(line, "%255s %63s %ld %ld %ld", name, type, &v[0],
+			   &v[1], &v[2]) == 5 && !strcmp(name, want)) {
+			ret = v[col];
 			break;
 		}
 	}
 	fclose(f);
 	return ret;
+}
+
+long swap_used_kb(const char *dev)
+{
+	return swaps_column(dev, 1);
+}
+
+long swap_size_kb(const char *dev)
+{
+	return swaps_column(dev, 0);
 }
 
 bool swap_is_on(const char *dev)

@@ -50,6 +50,8 @@ int swap_off(const char *dev);
 bool swap_is_on(const char *dev);
 /* The "Used" column of /proc/swaps for dev, in KiB; -1 if not listed. */
 long swap_used_kb(const char *dev);
+/* The "Size" column of /proc/swaps for dev, in KiB; -1 if not listed. */
+long swap_size_kb(const char *dev);
 const char *fast_dev(void);
 const char *slow_dev(void);
 
