@@ -49,7 +49,7 @@ enum vswap_tag {
 	VSWAP_DESC_EMPTY,	/* slot not in use, or not set up */
 	VSWAP_DESC_MEMORY,	/* data only in the swap cache folio */
 	VSWAP_DESC_SAME,	/* payload: the repeated word */
-	VSWAP_DESC_ZSWAP,	/* in the zswap tree, keyed by the virtual entry */
+	VSWAP_DESC_ZSWAP,	/* payload: the struct zswap_entry holding it */
 	VSWAP_DESC_PHYS,	/* payload: a slot on a swap device */
 	VSWAP_DESC_ERROR,	/* the data was lost to a read error; reads fail */
 	VSWAP_DESC_NR,
@@ -75,6 +75,21 @@ static inline unsigned long vswap_same_desc(unsigned long word)
 static inline unsigned long vswap_same_word(unsigned long desc)
 {
 	return (unsigned long)((long)desc >> VSWAP_TAG_BITS);
+}
+
+/*
+ * zswap keeps a virtual slot's entry here instead of in a tree: the pointer,
+ * 8-byte aligned like every slab object, with the tag in its low bits.
+ */
+static inline unsigned long vswap_zswap_desc(struct zswap_entry *zentry)
+{
+	VM_WARN_ON_ONCE((unsigned long)zentry & VSWAP_TAG_MASK);
+	return (unsigned long)zentry | VSWAP_DESC_ZSWAP;
+}
+
+static inline struct zswap_entry *vswap_desc_zswap(unsigned long desc)
+{
+	return (struct zswap_entry *)(desc & ~VSWAP_TAG_MASK);
 }
 
 /*
@@ -272,16 +287,26 @@ static bool vswap_desc_put(unsigned long offset)
 	return true;
 }
 
+/*
+ * Replace descriptor @old at @slot by @desc.  The caller excludes every other
+ * writer: it holds the slot's swap cache folio locked, or the slot has no
+ * swap count and no swap cache left and is being freed.
+ */
+static void vswap_desc_replace(unsigned long *slot, unsigned long old,
+			       unsigned long desc)
+{
+	WRITE_ONCE(*slot, desc);
+	atomic_long_dec(&vswap_slots[vswap_desc_tag(old)]);
+	atomic_long_inc(&vswap_slots[vswap_desc_tag(desc)]);
+}
+
 /* Point a slot, whose swap cache folio the caller holds locked, elsewhere. */
 static void vswap_desc_set(struct folio *folio, unsigned long desc)
 {
 	unsigned long *slot = vswap_desc(folio->swap);
-	unsigned long old = READ_ONCE(*slot);
 
 	VM_WARN_ON_ONCE_FOLIO(!folio_test_locked(folio), folio);
-	WRITE_ONCE(*slot, desc);
-	atomic_long_dec(&vswap_slots[vswap_desc_tag(old)]);
-	atomic_long_inc(&vswap_slots[vswap_desc_tag(desc)]);
+	vswap_desc_replace(slot, READ_ONCE(*slot), desc);
 }
 
 /*********************************
@@ -424,8 +449,8 @@ int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
 		return 0;
 	}
 
+	/* zswap puts its entry into the descriptor (vswap_zswap_store()). */
 	if (zswap_store(folio)) {
-		vswap_desc_set(folio, VSWAP_DESC_ZSWAP);
 		count_vm_event(VSWAP_ZSWAP);
 		folio_unlock(folio);
 		return 0;
@@ -483,12 +508,11 @@ bool vswap_read_folio(struct folio *folio)
 		break;
 	case VSWAP_DESC_ZSWAP:
 		/*
-		 * The load is exclusive for a swap cache folio: zswap drops
-		 * its copy and dirties the folio, which now holds the only one.
+		 * The load is exclusive for a swap cache folio: zswap takes
+		 * its entry out of the descriptor (leaving MEMORY) and dirties
+		 * the folio, which now holds the only copy.
 		 */
-		if (zswap_load(folio))
-			vswap_desc_set(folio, VSWAP_DESC_MEMORY);
-		else
+		if (!zswap_load(folio))
 			WARN_ONCE(1, "vswap: zswap lost slot %lx\n",
 				  swp_offset(folio->swap));
 		break;
@@ -549,26 +573,26 @@ bool vswap_writeback_possible(swp_entry_t entry)
 }
 
 /**
- * vswap_writeback_begin - Give a virtual entry a disk slot for writeback.
+ * vswap_writeback_begin - Take a virtual slot from zswap for writeback.
  * @folio: the locked, new swap cache folio zswap writeback allocated
+ * @zentry: the zswap entry zswap means to write back
  *
- * Called before zswap lets go of its copy.  On success the descriptor
- * names the new disk slot, which __swap_writepage() will write; until the
- * write starts, the folio lock keeps everyone else from reading the
- * descriptor.
+ * This is zswap's compare-and-exchange of its tree for a virtual slot: if
+ * the descriptor still holds @zentry, it now names a new disk slot, which
+ * __swap_writepage() will write once zswap has decompressed @zentry into
+ * @folio.  Until the write starts, the folio lock keeps everyone else from
+ * reading the descriptor.
  *
- * Return: 0 for classic entries and on success; -ENOMEM, as zswap's own
- * check, if the slot no longer holds zswap data (it was freed and reused
- * behind the LRU's back); -ENOSPC if no disk slot is free.
+ * Return: 0 on success; -ENOMEM, as zswap's own check, if the slot no
+ * longer holds @zentry (it was loaded, or freed and reused, behind the
+ * LRU's back); -ENOSPC if no disk slot is free.
  */
-int vswap_writeback_begin(struct folio *folio)
+int vswap_writeback_begin(struct folio *folio, struct zswap_entry *zentry)
 {
 	swp_entry_t slot;
 
-	if (!is_vswap_entry(folio->swap))
-		return 0;
-	if (vswap_desc_tag(READ_ONCE(*vswap_desc(folio->swap))) !=
-	    VSWAP_DESC_ZSWAP)
+	VM_WARN_ON_ONCE_FOLIO(!folio_test_locked(folio), folio);
+	if (READ_ONCE(*vswap_desc(folio->swap)) != vswap_zswap_desc(zentry))
 		return -ENOMEM;
 	slot = vswap_disk_slot_alloc();
 	if (!slot.val)
@@ -578,26 +602,84 @@ int vswap_writeback_begin(struct folio *folio)
 	return 0;
 }
 
-/**
- * vswap_writeback_abort - Undo a successful vswap_writeback_begin().
- * @folio: the locked swap cache folio, before it leaves the swap cache
- *
- * zswap found a different entry in its tree than the one it meant to
- * write back: the slot's data is still in zswap, under the newer entry.
- * Point the slot back there and free the disk slot begin took.
- */
-void vswap_writeback_abort(struct folio *folio)
-{
-	unsigned long desc;
+/*********************************
+ * zswap entries
+ **********************************/
 
-	if (!is_vswap_entry(folio->swap))
-		return;
-	desc = READ_ONCE(*vswap_desc(folio->swap));
-	if (WARN_ON_ONCE(vswap_desc_tag(desc) != VSWAP_DESC_PHYS))
-		return;
-	vswap_desc_set(folio, VSWAP_DESC_ZSWAP);
-	vswap_disk_slot_free(vswap_phys_slot(desc));
-	count_vm_events(VSWAP_WRITEBACK, -1);	/* it was counted in begin */
+/*
+ * zswap keeps a virtual slot's entry in the slot's descriptor, not in a
+ * tree: one lookup instead of two, and no tree nodes (about 9 bytes per
+ * stored page).  zswap's tree lock serializes its tree; here the writers
+ * are serialized by the folio lock of the slot's swap cache folio (store,
+ * exclusive load, writeback, the invalidation before a rewrite), or the
+ * slot is dead (the invalidation when it is freed), and no folio can be
+ * added for a slot without a swap count.
+ */
+
+/**
+ * vswap_zswap_load - The zswap entry of a virtual slot.
+ * @entry: a virtual swap entry whose slot the caller owns
+ *
+ * Return: the entry, or NULL if the slot's data is not in zswap.
+ */
+struct zswap_entry *vswap_zswap_load(swp_entry_t entry)
+{
+	unsigned long desc = READ_ONCE(*vswap_desc(entry));
+
+	if (vswap_desc_tag(desc) != VSWAP_DESC_ZSWAP)
+		return NULL;
+	return vswap_desc_zswap(desc);
+}
+
+/**
+ * vswap_zswap_store - Make a zswap entry hold a virtual slot's data.
+ * @entry: the virtual swap entry of a locked swap cache folio
+ * @zentry: the new zswap entry
+ *
+ * Return: the zswap entry the slot held before, for zswap to free, or NULL.
+ */
+struct zswap_entry *vswap_zswap_store(swp_entry_t entry,
+				      struct zswap_entry *zentry)
+{
+	unsigned long *slot = vswap_desc(entry);
+	unsigned long old = READ_ONCE(*slot);
+
+	vswap_desc_replace(slot, old, vswap_zswap_desc(zentry));
+	if (vswap_desc_tag(old) == VSWAP_DESC_ZSWAP)
+		return vswap_desc_zswap(old);
+	/* A disk copy would now be stale; vswap_writepage() dropped it. */
+	VM_WARN_ON_ONCE(vswap_desc_tag(old) == VSWAP_DESC_PHYS);
+	return NULL;
+}
+
+/**
+ * vswap_zswap_erase - Take the zswap entry out of a virtual slot.
+ * @entry: a virtual swap entry: of a locked swap cache folio, or being freed
+ *
+ * The descriptor becomes MEMORY: the folio, if any, holds the data now.
+ * vswap_release() later drops the descriptor of a slot being freed.
+ *
+ * Return: the zswap entry, for zswap to free, or NULL if there was none.
+ */
+struct zswap_entry *vswap_zswap_erase(swp_entry_t entry)
+{
+	unsigned long offset = swp_offset(entry);
+	unsigned long *table, *slot, old;
+
+	/*
+	 * A slot being freed still owns its descriptor, and with it its
+	 * table.  Only a slot whose descriptor could not be set up has none,
+	 * and vswap_alloc() frees that one without coming here; be safe.
+	 */
+	table = READ_ONCE(vswap_tables[offset / VSWAP_TABLE_SLOTS]);
+	if (!table)
+		return NULL;
+	slot = &table[offset % VSWAP_TABLE_SLOTS];
+	old = READ_ONCE(*slot);
+	if (vswap_desc_tag(old) != VSWAP_DESC_ZSWAP)
+		return NULL;
+	vswap_desc_replace(slot, old, VSWAP_DESC_MEMORY);
+	return vswap_desc_zswap(old);
 }
 
 /*********************************
@@ -1002,9 +1084,27 @@ static void vswap_test_phys_roundtrip(struct kunit *test)
 	}
 }
 
+/* A zswap entry's pointer, as slab hands them out, survives the tag. */
+static void vswap_test_zswap_roundtrip(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i < 16; i++) {
+		/* The size of struct zswap_entry, from a kmalloc cache. */
+		void *p = kunit_kmalloc(test, 56, GFP_KERNEL);
+		unsigned long desc;
+
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		desc = vswap_zswap_desc(p);
+		KUNIT_EXPECT_EQ(test, vswap_desc_tag(desc), VSWAP_DESC_ZSWAP);
+		KUNIT_EXPECT_PTR_EQ(test, (void *)vswap_desc_zswap(desc), p);
+	}
+}
+
 static struct kunit_case vswap_test_cases[] = {
 	KUNIT_CASE(vswap_test_same_roundtrip),
 	KUNIT_CASE(vswap_test_phys_roundtrip),
+	KUNIT_CASE(vswap_test_zswap_roundtrip),
 	KUNIT_CASE(vswap_test_same_rejects_wide),
 	KUNIT_CASE(vswap_test_tags),
 	{}

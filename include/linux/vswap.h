@@ -15,6 +15,7 @@
 struct folio;
 struct kobj_attribute;
 struct writeback_control;
+struct zswap_entry;
 
 #ifdef CONFIG_VIRTUAL_SWAP
 
@@ -60,8 +61,11 @@ bool vswap_read_folio(struct folio *folio);
 void vswap_release(swp_entry_t entry, unsigned int nr);
 swp_entry_t vswap_folio_slot(struct folio *folio);
 bool vswap_writeback_possible(swp_entry_t entry);
-int vswap_writeback_begin(struct folio *folio);
-void vswap_writeback_abort(struct folio *folio);
+int vswap_writeback_begin(struct folio *folio, struct zswap_entry *zentry);
+struct zswap_entry *vswap_zswap_load(swp_entry_t entry);
+struct zswap_entry *vswap_zswap_store(swp_entry_t entry,
+				      struct zswap_entry *zentry);
+struct zswap_entry *vswap_zswap_erase(swp_entry_t entry);
 int vswap_swapoff(struct swap_info_struct *si);
 
 /**
@@ -133,13 +137,26 @@ static inline bool vswap_writeback_possible(swp_entry_t entry)
 	return true;
 }
 
-static inline int vswap_writeback_begin(struct folio *folio)
+static inline int vswap_writeback_begin(struct folio *folio,
+					struct zswap_entry *zentry)
 {
-	return 0;
+	return -ENOMEM;
 }
 
-static inline void vswap_writeback_abort(struct folio *folio)
+static inline struct zswap_entry *vswap_zswap_load(swp_entry_t entry)
 {
+	return NULL;
+}
+
+static inline struct zswap_entry *vswap_zswap_store(swp_entry_t entry,
+						    struct zswap_entry *zentry)
+{
+	return NULL;
+}
+
+static inline struct zswap_entry *vswap_zswap_erase(swp_entry_t entry)
+{
+	return NULL;
 }
 
 static inline int vswap_swapoff(struct swap_info_struct *si)
