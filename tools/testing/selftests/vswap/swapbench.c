@@ -234,7 +234,9 @@ static int disk_slots(const char *cg, size_t mb, const char *dev)
  *  - the zswap trees: one xarray per 64 MiB of offsets, indexed by swap
  *    offset.  Their nodes are counted from the offsets pagemap shows, as
  *    xarray lays them out (64 slots per node, one level per 6 bits of the
- *    tree's highest index), at sizeof(struct xa_node);
+ *    tree's highest index), at sizeof(struct xa_node).  The series keeps a
+ *    virtual entry's zswap entry in its descriptor: virtual entries
+ *    (debugfs vswap/swap_type) have no tree nodes;
  *  - one struct zswap_entry per stored page.
  *  - the series' own: /sys/kernel/debug/vswap/metadata_bytes, the virtual
  *    device's arrays plus its descriptor tables (absent on the baseline).
@@ -246,6 +248,7 @@ static int disk_slots(const char *cg, size_t mb, const char *dev)
  */
 #define ZSWAP_STORED	"/sys/kernel/debug/zswap/stored_pages"
 #define VSWAP_METADATA	"/sys/kernel/debug/vswap/metadata_bytes"
+#define VSWAP_TYPE	"/sys/kernel/debug/vswap/swap_type"
 #define XA_CHUNK_SHIFT	6
 #define SPACE_SHIFT	14	/* SWAP_ADDRESS_SPACE_SHIFT: one tree per 2^14 */
 #define KEY_TYPE_SHIFT	50
@@ -322,6 +325,8 @@ static int metadata(const char *kind_name, const char *dev, int pct)
 	size_t n = slots > 0 ? (size_t)slots * pct / 100 : 0;
 	long stored0 = read_long(ZSWAP_STORED);
 	long stored, swapped = 0, disk, vswap = 0, tree = 0, entries, total;
+	long vtype = access(VSWAP_TYPE, R_OK) ? -1 : read_long(VSWAP_TYPE);
+	size_t in_trees = 0;
 	const size_t chunk = 4096;
 	uint64_t *pm = NULL, *keys = NULL;
 	char why[256];
@@ -344,10 +349,14 @@ static int metadata(const char *kind_name, const char *dev, int pct)
 		}
 		if (pagemap_read(p, n, pm))
 			die("pagemap");
-		for (i = 0; i < n; i++)
-			if (PM_SWAPPED(pm[i]))
-				keys[swapped++] = (uint64_t)PM_SWAP_TYPE(pm[i]) << KEY_TYPE_SHIFT |
-						  PM_SWAP_OFFSET(pm[i]);
+		for (i = 0; i < n; i++) {
+			if (!PM_SWAPPED(pm[i]))
+				continue;
+			swapped++;
+			if ((long)PM_SWAP_TYPE(pm[i]) != vtype)
+				keys[in_trees++] = (uint64_t)PM_SWAP_TYPE(pm[i]) << KEY_TYPE_SHIFT |
+						   PM_SWAP_OFFSET(pm[i]);
+		}
 	}
 	stored = read_long(ZSWAP_STORED) - stored0;
 	disk = device_bytes(slots + 1, rotational(dev));
@@ -355,7 +364,7 @@ static int metadata(const char *kind_name, const char *dev, int pct)
 		vswap = read_long(VSWAP_METADATA);
 	/* Only pages zswap stores have tree entries; incompressible ones not. */
 	if (kind == PAGE_TEXT)
-		tree = xa_nodes(keys, swapped) * XA_NODE_BYTES;
+		tree = xa_nodes(keys, in_trees) * XA_NODE_BYTES;
 	entries = stored * ZSWAP_ENTRY_BYTES;
 	total = disk + vswap + tree + entries;
 	printf("metadata kind=%s pct=%d slots=%ld swapped=%ld zswap_pages=%ld ",
