@@ -3,8 +3,10 @@
  * Virtual swap space: swap entries that are not tied to a device.
  *
  * A swapped-out page gets an entry on a device-less swap type; one tagged
- * word per slot says where the data is now.  The swap map, swap cache,
- * swap_cgroup and zswap trees serve the virtual type like any other.
+ * word per slot says where the data is now.  The swap map, swap cache and
+ * swap_cgroup serve the virtual type like any other, but the swap map and
+ * swap_cgroup records are populated as slots are used; zswap keeps its
+ * entries in the descriptors.
  *
  * Documentation/mm/vswap.rst has the design: the descriptor, the life of a
  * slot, the locking rules and the races.  In short, every change of a
@@ -25,12 +27,17 @@
 #include <linux/moduleparam.h>
 #include <linux/pagemap.h>
 #include <linux/swap.h>
+#include <linux/swap_cgroup.h>
 #include <linux/swap_slots.h>
+#include <linux/swapfile.h>
 #include <linux/swapops.h>
 #include <linux/sysfs.h>
+#include <linux/vmalloc.h>
 #include <linux/vmstat.h>
 #include <linux/vswap.h>
 #include <linux/zswap.h>
+
+#include <asm/tlbflush.h>
 
 #include "swap.h"
 
@@ -232,6 +239,187 @@ static int vswap_desc_get(unsigned long offset)
 }
 
 /*********************************
+ * the sparse swap map
+ **********************************/
+
+/*
+ * Upstream swap code reads and writes the virtual device's swap map as
+ * si->swap_map[offset], one byte per slot, like any device's.  For a space
+ * of four times RAM, mostly unused, a full map (and its swap_cgroup
+ * records, two bytes per slot) would cost 0.3% of RAM.  So the map is a
+ * vmap() area whose pages all start as the zero page, read-only: every slot
+ * reads as free.  Chunks of VSWAP_CHUNK_SLOTS slots - one page of map -
+ * get a page of their own, and their swap_cgroup records, in order from
+ * slot 0 as the slots in use grow (vswap_grow()), and keep them.  Slots
+ * are only allocated in populated chunks, so only populated pages are ever
+ * written; a read elsewhere (readahead around an entry, a stale entry)
+ * sees a free slot, which is the truth.
+ *
+ * vswap_chunks is written with both vswap_grow_lock and si->lock held, so
+ * the allocator, under si->lock, sees a chunk only once it is in place.
+ */
+#define VSWAP_CHUNK_SLOTS	PAGE_SIZE
+
+static DEFINE_MUTEX(vswap_grow_lock);
+static unsigned char *vswap_map;
+static struct page **vswap_map_pages;	/* own pages of the chunks, or NULL */
+static unsigned long vswap_nr_chunks;
+static unsigned long vswap_chunks;	/* populated: chunks 0 .. vswap_chunks-1 */
+
+static int vswap_map_set_pte(pte_t *pte, unsigned long addr, void *data)
+{
+	set_pte_at(&init_mm, addr, pte, mk_pte(data, PAGE_KERNEL));
+	return 0;
+}
+
+/*
+ * Give chunk @chunk a page of its own, in place of the zero page.  No slot
+ * of the chunk is in use, so both pages read the same until the TLB flush
+ * is done; only then can a slot of it be allocated and written.
+ */
+static int vswap_map_populate(unsigned long chunk, gfp_t gfp)
+{
+	unsigned long addr = (unsigned long)vswap_map + chunk * PAGE_SIZE;
+	struct page *page;
+	int err;
+
+	page = alloc_page(gfp | __GFP_ZERO);
+	if (!page)
+		return -ENOMEM;
+	err = apply_to_existing_page_range(&init_mm, addr, PAGE_SIZE,
+					   vswap_map_set_pte, page);
+	if (err) {
+		__free_page(page);
+		return err;
+	}
+	flush_tlb_kernel_range(addr, addr + PAGE_SIZE);
+	vswap_map_pages[chunk] = page;
+	return 0;
+}
+
+/* The map of @maxpages slots, all free; chunk 0 is populated. */
+static unsigned char *vswap_map_create(unsigned long maxpages)
+{
+	unsigned long i, nr = DIV_ROUND_UP(maxpages, VSWAP_CHUNK_SLOTS);
+	struct page **zero;
+
+	vswap_map_pages = kvcalloc(nr, sizeof(*vswap_map_pages), GFP_KERNEL);
+	zero = kvmalloc_array(nr, sizeof(*zero), GFP_KERNEL);
+	if (!vswap_map_pages || !zero)
+		goto fail;
+	for (i = 0; i < nr; i++)
+		zero[i] = ZERO_PAGE(0);
+	vswap_map = vmap(zero, nr, VM_MAP, PAGE_KERNEL_RO);
+	if (!vswap_map)
+		goto fail;
+	vswap_nr_chunks = nr;
+	if (vswap_map_populate(0, GFP_KERNEL)) {
+		vunmap(vswap_map);
+		vswap_map = NULL;
+		goto fail;
+	}
+	vswap_chunks = 1;
+	kvfree(zero);
+	return vswap_map;
+fail:
+	kvfree(zero);
+	kvfree(vswap_map_pages);
+	vswap_map_pages = NULL;
+	return NULL;
+}
+
+/* Undo vswap_map_create(), if registering the device failed. */
+static void vswap_map_destroy(void)
+{
+	vunmap(vswap_map);
+	__free_page(vswap_map_pages[0]);
+	kvfree(vswap_map_pages);
+	vswap_map = NULL;
+	vswap_map_pages = NULL;
+}
+
+/*
+ * Populate one more chunk, unless someone did since the caller saw
+ * @seen chunks.  Reclaim context: the reserves may be used, as for a
+ * descriptor table, since the slots let pages be freed.
+ *
+ * Return: 0 if there may be free slots now, -ENOSPC if the space is
+ * populated to its end, -ENOMEM.
+ */
+static int vswap_grow(unsigned long seen)
+{
+	const gfp_t gfp = GFP_NOWAIT | __GFP_HIGH | __GFP_NOWARN;
+	unsigned long chunk;
+	int err = 0;
+
+	mutex_lock(&vswap_grow_lock);
+	chunk = vswap_chunks;
+	if (chunk != seen)
+		goto out;
+	if (chunk == vswap_nr_chunks) {
+		err = -ENOSPC;
+		goto out;
+	}
+	err = swap_cgroup_populate(vswap_type, chunk * VSWAP_CHUNK_SLOTS,
+				   VSWAP_CHUNK_SLOTS, gfp);
+	if (!err)
+		err = vswap_map_populate(chunk, gfp);
+	if (!err) {
+		spin_lock(&vswap_si->lock);
+		WRITE_ONCE(vswap_chunks, chunk + 1);
+		spin_unlock(&vswap_si->lock);
+	}
+out:
+	mutex_unlock(&vswap_grow_lock);
+	return err;
+}
+
+/* Where the search for a free slot starts; under si->lock. */
+static unsigned long vswap_next = 1;
+
+/*
+ * Find and claim a free slot in the populated chunks; caller holds
+ * si->lock.  The search runs forward from the last slot taken, skipping
+ * tables whose every slot has a descriptor, and wraps around once.
+ */
+static unsigned long vswap_take_slot(struct swap_info_struct *si)
+{
+	unsigned long end = min_t(unsigned long, vswap_chunks * VSWAP_CHUNK_SLOTS,
+				  si->max);
+	unsigned long start = vswap_next < end ? vswap_next : 1;
+	unsigned long offset = start, limit = end;
+	unsigned char *free;
+	bool wrapped = false;
+
+	/* Slot 0 is never free: end - 1 slots in all. */
+	if (si->inuse_pages >= end - 1)
+		return 0;
+	for (;;) {
+		unsigned long idx = offset / VSWAP_TABLE_SLOTS;
+		unsigned long stop = min((idx + 1) * VSWAP_TABLE_SLOTS, limit);
+
+		/* A racy count only costs a scan, or a skip this time. */
+		if (data_race(vswap_table_used[idx]) < VSWAP_TABLE_SLOTS) {
+			free = memchr(si->swap_map + offset, 0, stop - offset);
+			if (free) {
+				offset = free - si->swap_map;
+				swap_claim_virtual_slot(si, offset);
+				vswap_next = offset + 1;
+				return offset;
+			}
+		}
+		offset = stop;
+		if (offset < limit)
+			continue;
+		if (wrapped || start == 1)
+			return 0;
+		wrapped = true;
+		offset = 1;
+		limit = start;
+	}
+}
+
+/*********************************
  * disk slots
  **********************************/
 
@@ -327,11 +515,24 @@ swp_entry_t vswap_alloc(struct folio *folio)
 {
 	swp_entry_t entry = { 0 };
 
-	if (folio_test_large(folio) || !vswap_si)
+	struct swap_info_struct *si = vswap_si;
+	unsigned long offset, seen;
+
+	if (folio_test_large(folio) || !si)
 		return entry;
-	if (!swap_alloc_virtual_slot(vswap_si, &entry))
-		return entry;
-	if (vswap_desc_get(swp_offset(entry))) {
+	for (;;) {
+		spin_lock(&si->lock);
+		offset = vswap_take_slot(si);
+		seen = vswap_chunks;
+		spin_unlock(&si->lock);
+		if (offset)
+			break;
+		/* The populated chunks are full: add one, or give up. */
+		if (vswap_grow(seen) < 0)
+			return entry;
+	}
+	entry = swp_entry(vswap_type, offset);
+	if (vswap_desc_get(offset)) {
 		/* The release path sees an EMPTY descriptor and skips it. */
 		swapcache_free_entries(&entry, 1);
 		entry.val = 0;
@@ -923,21 +1124,35 @@ static int vswap_metadata_get(void *data, u64 *val)
 	struct swap_info_struct *si = vswap_si;
 	unsigned long nr_tables = DIV_ROUND_UP(si->max, VSWAP_TABLE_SLOTS);
 
+	unsigned long chunks = READ_ONCE(vswap_chunks);
+
 	/*
-	 * What the virtual space costs: its swap map, zero map and
-	 * swap_cgroup array, the table pointers and use counts, and the
-	 * tables in use.  (The swap cache and zswap trees cost what they cost
-	 * for any swap device.)
+	 * What the virtual space costs: the populated pages of its swap map
+	 * and of its swap_cgroup records, with the arrays that point to them,
+	 * the page tables of the map, its zero map, the descriptor table
+	 * pointers and use counts, and the tables in use.  (The swap cache
+	 * costs what it costs for any swap device.)
 	 */
-	*val = si->max * sizeof(unsigned char) +
+	*val = chunks * PAGE_SIZE +
+	       vswap_nr_chunks * sizeof(*vswap_map_pages) +
+	       DIV_ROUND_UP(si->max, PTRS_PER_PTE * PAGE_SIZE) * PAGE_SIZE +
 	       BITS_TO_LONGS(si->max) * sizeof(long) +
 	       nr_tables * (sizeof(*vswap_tables) + sizeof(*vswap_table_used)) +
 	       atomic_long_read(&vswap_table_bytes);
 	if (!mem_cgroup_disabled())
-		*val += si->max * sizeof(unsigned short);
+		*val += chunks * VSWAP_CHUNK_SLOTS * sizeof(unsigned short) +
+			DIV_ROUND_UP(si->max, PAGE_SIZE / sizeof(unsigned short)) *
+			sizeof(struct page *);
 	return 0;
 }
 DEFINE_DEBUGFS_ATTRIBUTE(vswap_metadata_fops, vswap_metadata_get, NULL, "%llu\n");
+
+static int vswap_slots_get(void *data, u64 *val)
+{
+	*val = vswap_si->max;
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(vswap_nr_slots_fops, vswap_slots_get, NULL, "%llu\n");
 
 static int vswap_type_get(void *data, u64 *val)
 {
@@ -965,6 +1180,7 @@ static void vswap_debugfs_init(void)
 			    &vswap_debugfs_fops);
 	debugfs_create_file("metadata_bytes", 0444, dir, NULL,
 			    &vswap_metadata_fops);
+	debugfs_create_file("slots", 0444, dir, NULL, &vswap_nr_slots_fops);
 }
 #else
 static inline void vswap_debugfs_init(void) { }
@@ -976,15 +1192,30 @@ static inline void vswap_debugfs_init(void) { }
 
 static int __init vswap_init(void)
 {
+	unsigned long nr_tables, maxpages;
 	struct swap_info_struct *si;
-	unsigned long nr_tables;
+	unsigned char *map;
+	int err;
 
-	si = swap_register_virtual(vswap_pages ? vswap_pages :
-				   4 * totalram_pages());
+	maxpages = clamp(vswap_pages ? vswap_pages : 4 * totalram_pages(), 2UL,
+			 min(swapfile_maximum_size, (unsigned long)UINT_MAX));
+	map = vswap_map_create(maxpages);
+	if (!map) {
+		pr_err("no memory for the swap map of %lu slots\n", maxpages);
+		return -ENOMEM;
+	}
+	si = swap_register_virtual(map, maxpages);
 	if (IS_ERR(si)) {
 		pr_err("cannot register the virtual swap device: %ld\n",
 		       PTR_ERR(si));
+		vswap_map_destroy();
 		return PTR_ERR(si);
+	}
+	err = swap_cgroup_populate(si->type, 0, VSWAP_CHUNK_SLOTS, GFP_KERNEL);
+	if (err) {
+		/* The device stays registered, unused: nothing allocates there. */
+		pr_err("no memory for the first swap_cgroup records\n");
+		return err;
 	}
 
 	nr_tables = DIV_ROUND_UP(si->max, VSWAP_TABLE_SLOTS);

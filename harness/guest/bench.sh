@@ -55,12 +55,9 @@ run() {
 }
 
 echo "bench mode=$mode scale=$scale kernel=$(uname -r)"
-run throughput $CG $((256 / scale))
-run free $CG $((256 / scale))
-run slots $CG $((64 / scale)) /dev/swap-fast
-run swapoff $CG $((192 / scale)) /dev/swap-fast $((512 / scale)) 4
-# Metadata at 0, 50 and 100% use of a 256 MiB device (the slow disk, made
-# smaller so that 100% of it fits in zswap).
+# Metadata first, while swap is still unused: at 0, 50 and 100% use of a
+# 256 MiB device (the slow disk, made smaller so that 100% of it fits in
+# zswap).
 meta=$((262144 / scale))
 run -d /dev/swap-slow $meta metadata zswap /dev/swap-slow 0
 for kind in zswap disk; do
@@ -68,4 +65,8 @@ for kind in zswap disk; do
 		run -d /dev/swap-slow $meta metadata $kind /dev/swap-slow $pct
 	done
 done
+run throughput $CG $((256 / scale))
+run free $CG $((256 / scale))
+run slots $CG $((64 / scale)) /dev/swap-fast
+run swapoff $CG $((192 / scale)) /dev/swap-fast $((512 / scale)) 4
 exit 0

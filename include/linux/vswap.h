@@ -23,8 +23,9 @@ struct zswap_entry;
 extern struct kobj_attribute vswap_enabled_attr;
 
 /* The virtual device's side of mm/swapfile.c, for mm/vswap.c only. */
-struct swap_info_struct *swap_register_virtual(unsigned long maxpages);
-int swap_alloc_virtual_slot(struct swap_info_struct *si, swp_entry_t *entry);
+struct swap_info_struct *swap_register_virtual(unsigned char *swap_map,
+					       unsigned long maxpages);
+void swap_claim_virtual_slot(struct swap_info_struct *si, unsigned long offset);
 bool swap_alloc_backing_slot(swp_entry_t *slot);
 void swap_free_backing_slot(swp_entry_t slot);
 

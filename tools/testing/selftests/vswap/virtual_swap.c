@@ -157,6 +157,42 @@ TEST_F_TIMEOUT(vswap, unmap_frees_slots, TIMEOUT)
 	EXPECT_EQ(allocated, vmstat_read("vswap_free") - free0);
 }
 
+/*
+ * The virtual space's swap map and cgroup records are populated as slots
+ * are used: pages spread over several chunks of 4096 slots come back
+ * intact, and the space costs less than a byte per slot (a swap device's
+ * arrays cost 3), as long as most of it has never been used.
+ */
+TEST_F_TIMEOUT(vswap, sparse_space_grows_as_used, TIMEOUT)
+{
+	size_t n = 3 * 4096 + 512, i;
+	long slots = read_long(VSWAP_DEBUGFS "slots");
+	uint64_t *pm = calloc(n, sizeof(*pm)), highest = 0;
+	char *p;
+
+	ASSERT_NE(NULL, pm);
+	ASSERT_GT(slots, 4 * (long)n);
+	EXPECT_LT(read_long(VSWAP_DEBUGFS "metadata_bytes"), slots);
+	p = mmap(NULL, n * page_size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, madvise(p, n * page_size, MADV_NOHUGEPAGE));
+	pattern_fill(p, n, PAGE_TEXT, 11);
+	page_out_virtual(_metadata, p, n, self->type, pm);
+	for (i = 0; i < n; i++)
+		if (PM_SWAP_OFFSET(pm[i]) > highest)
+			highest = PM_SWAP_OFFSET(pm[i]);
+	/* n slots are in use, so some lie beyond the first three chunks. */
+	EXPECT_GE(highest, 3 * 4096);
+	EXPECT_LT(read_long(VSWAP_DEBUGFS "metadata_bytes"), slots) {
+		TH_LOG("%ld bytes for %ld slots with %zu in use",
+		       read_long(VSWAP_DEBUGFS "metadata_bytes"), slots, n);
+	}
+	verify(_metadata, p, n, PAGE_TEXT, 11);
+	munmap(p, n * page_size);
+	free(pm);
+}
+
 /* fork() shares virtual entries; COW after swap-in keeps both copies. */
 TEST_F_TIMEOUT(vswap, fork_cow, TIMEOUT)
 {
