@@ -58,6 +58,8 @@ echo "bench mode=$mode scale=$scale kernel=$(uname -r)"
 run throughput $CG $((256 / scale))
 run free $CG $((256 / scale))
 run slots $CG $((64 / scale)) /dev/swap-fast
+# Half of memory.max, so that all of it can be back in memory at once.
+run compressor $CG $((32 / scale))
 run swapoff $CG $((192 / scale)) /dev/swap-fast $((512 / scale)) 4
 # Metadata at 0, 50 and 100% use of a 256 MiB device (the slow disk, made
 # smaller so that 100% of it fits in zswap).
