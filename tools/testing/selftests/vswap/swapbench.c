@@ -256,7 +256,7 @@ static int disk_slots(const char *cg, size_t mb, const char *dev)
 #define XA_NODE_BYTES		576	/* 4 + 4 pad + 2 pointers + list + 64 slots + 3 marks */
 #define ZSWAP_ENTRY_BYTES	56	/* mm/zswap.c, 6.12 */
 
-static bool rotational(const char *dev)
+static bool is_rotational(const char *dev)
 {
 	char real[PATH_MAX], path[PATH_MAX + 64];
 	const char *name;
@@ -318,7 +318,7 @@ static long xa_nodes(uint64_t *keys, size_t n)
 	return nodes;
 }
 
-static int metadata(const char *kind_name, const char *dev, int pct)
+static int swap_metadata(const char *kind_name, const char *dev, int pct)
 {
 	enum page_kind kind = strcmp(kind_name, "disk") ? PAGE_TEXT : PAGE_RANDOM;
 	long slots = swap_size_kb(dev) * 1024 / (long)page_size;
@@ -353,7 +353,7 @@ static int metadata(const char *kind_name, const char *dev, int pct)
 						  PM_SWAP_OFFSET(pm[i]);
 	}
 	stored = read_long(ZSWAP_STORED) - stored0;
-	disk = device_bytes(slots + 1, rotational(dev));
+	disk = device_bytes(slots + 1, is_rotational(dev));
 	if (access(VSWAP_METADATA, R_OK) == 0)
 		vswap = read_long(VSWAP_METADATA);
 	/* Only pages zswap stores have tree entries; incompressible ones not. */
@@ -541,7 +541,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "slots") && argc == 5)
 		return disk_slots(argv[2], atol(argv[3]), argv[4]);
 	if (!strcmp(argv[1], "metadata") && argc == 5)
-		return metadata(argv[2], argv[3], atoi(argv[4]));
+		return swap_metadata(argv[2], argv[3], atoi(argv[4]));
 	if (!strcmp(argv[1], "compressor"))
 		return compressor_bound(argv[2], atol(argv[3]));
 	print_usage();
