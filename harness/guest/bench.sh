@@ -68,5 +68,7 @@ done
 run throughput $CG $((256 / scale))
 run free $CG $((256 / scale))
 run slots $CG $((64 / scale)) /dev/swap-fast
+# Half of memory.max, so that all of it can be back in memory at once.
+run compressor $CG $((32 / scale))
 run swapoff $CG $((192 / scale)) /dev/swap-fast $((512 / scale)) 4
 exit 0

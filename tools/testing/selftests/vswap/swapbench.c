@@ -10,6 +10,8 @@
  *   swapbench slots CGROUP MB DEV      disk slots per zswap-held page
  *   swapbench metadata KIND DEV PCT    swap metadata with PCT% of DEV's size
  *                                      paged out, KIND zswap or disk
+ *   swapbench compressor CGROUP MB     zswap store and load of MB against the
+ *                                      raw speed of zswap's compressor
  *
  * CGROUP is a cgroup v2 directory whose memory.max the caller has set;
  * swapbench moves itself there.  Pages hold the mixed pattern of
@@ -21,6 +23,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -256,7 +259,7 @@ static int disk_slots(const char *cg, size_t mb, const char *dev)
 #define XA_NODE_BYTES		576	/* 4 + 4 pad + 2 pointers + list + 64 slots + 3 marks */
 #define ZSWAP_ENTRY_BYTES	56	/* mm/zswap.c, 6.12 */
 
-static bool rotational(const char *dev)
+static bool is_rotational(const char *dev)
 {
 	char real[PATH_MAX], path[PATH_MAX + 64];
 	const char *name;
@@ -318,7 +321,7 @@ static long xa_nodes(uint64_t *keys, size_t n)
 	return nodes;
 }
 
-static int metadata(const char *kind_name, const char *dev, int pct)
+static int swap_metadata(const char *kind_name, const char *dev, int pct)
 {
 	enum page_kind kind = strcmp(kind_name, "disk") ? PAGE_TEXT : PAGE_RANDOM;
 	long slots = swap_size_kb(dev) * 1024 / (long)page_size;
@@ -359,7 +362,7 @@ static int metadata(const char *kind_name, const char *dev, int pct)
 		}
 	}
 	stored = read_long(ZSWAP_STORED) - stored0;
-	disk = device_bytes(slots + 1, rotational(dev));
+	disk = device_bytes(slots + 1, is_rotational(dev));
 	if (access(VSWAP_METADATA, R_OK) == 0)
 		vswap = read_long(VSWAP_METADATA);
 	/* Only pages zswap stores have tree entries; incompressible ones not. */
@@ -384,6 +387,141 @@ static int metadata(const char *kind_name, const char *dev, int pct)
 	return 0;
 }
 
+/*
+ * Compressor bound.  The raw speed of zswap's compressor comes from the
+ * kernel's debugfs micro-benchmark (mm/vswap_bench.c, CONFIG_VIRTUAL_SWAP_BENCH):
+ * it compresses and decompresses the pages written to it the way zswap
+ * does, timed in the kernel.  The baseline kernel has no such file; there
+ * the workload prints only zswap's own figures and the report takes the raw
+ * ones from the series kernel (same algorithm, same guest).
+ */
+#define BENCH_DIR	"/sys/kernel/debug/vswap_bench"
+#define BENCH_MAX_MB	32	/* VSWAP_BENCH_MAX_BYTES */
+
+/* The number after " @key=" in @line, or -1. */
+static double word_value(const char *line, const char *key)
+{
+	char pat[64];
+	const char *w;
+
+	snprintf(pat, sizeof(pat), " %s=", key);
+	w = strstr(line, pat);
+	return w ? strtod(w + strlen(pat), NULL) : -1;
+}
+
+static void write_all(int fd, const char *buf, size_t len, const char *what)
+{
+	ssize_t r;
+
+	while (len) {
+		r = write(fd, buf, len);
+		if (r < 0)
+			die(what);
+		buf += r;
+		len -= r;
+	}
+}
+
+/*
+ * Runs the kernel's micro-benchmark of @algo on @buf and stores its MB/s in
+ * @comp and @decomp.  Returns false if this kernel has none.
+ */
+static bool raw_bound(const char *algo, const char *buf, size_t npages,
+		      double *comp, double *decomp)
+{
+	size_t max = VSWAP_MB(BENCH_MAX_MB) / page_size;
+	char line[512];
+	ssize_t len;
+	int fd;
+
+	if (access(BENCH_DIR "/result", R_OK))
+		return false;
+	if (write_file(BENCH_DIR "/compressor", "%s", algo))
+		die(BENCH_DIR "/compressor");
+	fd = open(BENCH_DIR "/data", O_WRONLY | O_TRUNC);
+	if (fd < 0)
+		die(BENCH_DIR "/data");
+	write_all(fd, buf, (npages < max ? npages : max) * page_size,
+		  BENCH_DIR "/data");
+	close(fd);
+	/* -EIO here means a page did not round-trip in the kernel. */
+	fd = open(BENCH_DIR "/result", O_RDONLY);
+	if (fd < 0)
+		die(BENCH_DIR "/result");
+	len = read(fd, line, sizeof(line) - 1);
+	if (len < 0)
+		die(BENCH_DIR "/result");
+	close(fd);
+	line[len] = '\0';
+	*comp = word_value(line, "compress_mbps");
+	*decomp = word_value(line, "decompress_mbps");
+	if (*comp <= 0 || *decomp <= 0) {
+		fprintf(stderr, "swapbench: unexpected %s: %s", BENCH_DIR "/result", line);
+		exit(2);
+	}
+	/* Give the kernel its copy back before the swap part. */
+	fd = open(BENCH_DIR "/data", O_WRONLY | O_TRUNC);
+	if (fd >= 0)
+		close(fd);
+	return true;
+}
+
+/*
+ * zswap store: MADV_PAGEOUT of @mb of compressible pages, all of which must
+ * end up in zswap; zswap load: one read per page faults each back in.  The
+ * byte-by-byte check comes after the clock stops, as the kernel's check of
+ * its round trip does, so both sides time (de)compression and what
+ * surrounds it, not the comparison.
+ */
+static int compressor_bound(const char *cg, size_t mb)
+{
+	size_t n = VSWAP_MB(mb) / page_size, i;
+	double comp = 0, decomp = 0, t0, t1, t2, t3;
+	long stored0, stored;
+	char algo[64] = "?", why[256];
+	bool raw;
+	FILE *f;
+	char *p;
+
+	f = fopen("/sys/module/zswap/parameters/compressor", "r");
+	if (!f || fscanf(f, "%63s", algo) != 1)
+		die("zswap compressor");
+	fclose(f);
+	enter(cg);
+	p = map(n);
+	pattern_fill(p, n, PAGE_TEXT, 7);
+	raw = raw_bound(algo, p, n, &comp, &decomp);
+
+	stored0 = read_long(ZSWAP_STORED);
+	t0 = now();
+	if (madvise(p, n * page_size, MADV_PAGEOUT))
+		die("madvise");
+	t1 = now();
+	stored = read_long(ZSWAP_STORED) - stored0;
+	if (stored < (long)n) {
+		fprintf(stderr, "swapbench: compressor: %ld of %zu pages went to zswap\n",
+			stored, n);
+		return 1;
+	}
+	t2 = now();
+	for (i = 0; i < n; i++)
+		(void)__atomic_load_n(p + i * page_size, __ATOMIC_RELAXED);
+	t3 = now();
+	if (pattern_check(p, n, PAGE_TEXT, 7, why, sizeof(why)) != -1) {
+		fprintf(stderr, "swapbench: data mismatch: %s\n", why);
+		return 1;
+	}
+	printf("compressor mb=%zu algo=%s zswap_pages=%ld store_mbps=%.1f load_mbps=%.1f",
+	       mb, algo, stored, mb / (t1 - t0), mb / (t3 - t2));
+	if (raw) {
+		printf(" compress_mbps=%.1f decompress_mbps=%.1f", comp, decomp);
+		printf(" store_fraction=%.3f load_fraction=%.3f",
+		       mb / (t1 - t0) / comp, mb / (t3 - t2) / decomp);
+	}
+	printf("\n");
+	return 0;
+}
+
 static void print_usage(void)
 {
 	fprintf(stderr,
@@ -391,7 +529,8 @@ static void print_usage(void)
 		"       swapbench free CGROUP MB\n"
 		"       swapbench swapoff CGROUP MB DEV MAPPED_MB NPROC\n"
 		"       swapbench slots CGROUP MB DEV\n"
-		"       swapbench metadata zswap|disk DEV PCT\n");
+		"       swapbench metadata zswap|disk DEV PCT\n"
+		"       swapbench compressor CGROUP MB\n");
 	exit(2);
 }
 
@@ -411,7 +550,9 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "slots") && argc == 5)
 		return disk_slots(argv[2], atol(argv[3]), argv[4]);
 	if (!strcmp(argv[1], "metadata") && argc == 5)
-		return metadata(argv[2], argv[3], atoi(argv[4]));
+		return swap_metadata(argv[2], argv[3], atoi(argv[4]));
+	if (!strcmp(argv[1], "compressor"))
+		return compressor_bound(argv[2], atol(argv[3]));
 	print_usage();
 	return 2;
 }
