@@ -35,6 +35,7 @@
 #include <linux/vmalloc.h>
 #include <linux/vmstat.h>
 #include <linux/vswap.h>
+#include <linux/workqueue.h>
 #include <linux/zswap.h>
 
 #include <asm/tlbflush.h>
@@ -340,15 +341,14 @@ static void vswap_map_destroy(void)
 
 /*
  * Populate one more chunk, unless someone did since the caller saw
- * @seen chunks.  Reclaim context: the reserves may be used, as for a
- * descriptor table, since the slots let pages be freed.
+ * @seen chunks.  Never with __GFP_IO: reclaim would swap out, and
+ * allocating a slot may wait for this very lock.
  *
  * Return: 0 if there may be free slots now, -ENOSPC if the space is
  * populated to its end, -ENOMEM.
  */
-static int vswap_grow(unsigned long seen)
+static int vswap_grow(unsigned long seen, gfp_t gfp)
 {
-	const gfp_t gfp = GFP_NOWAIT | __GFP_HIGH | __GFP_NOWARN;
 	unsigned long chunk;
 	int err = 0;
 
@@ -373,6 +373,26 @@ out:
 	mutex_unlock(&vswap_grow_lock);
 	return err;
 }
+
+/*
+ * Grow ahead of need, from a worker that may wait for memory, so that
+ * reclaim rarely has to populate a chunk itself (with GFP_NOWAIT, which
+ * fails exactly when memory is short).
+ */
+#define VSWAP_GROW_AHEAD	(VSWAP_CHUNK_SLOTS / 4)
+
+static void vswap_grow_workfn(struct work_struct *work)
+{
+	/*
+	 * __GFP_NORETRY: without __GFP_FS an order-0 allocation would retry
+	 * for ever rather than fail, with vswap_grow_lock held, and every
+	 * reclaimer that needs a chunk waits for that lock.  Failing is fine:
+	 * reclaim then gets classic entries, or the next worker succeeds.
+	 */
+	vswap_grow(READ_ONCE(vswap_chunks),
+		   GFP_NOIO | __GFP_NORETRY | __GFP_NOWARN);
+}
+static DECLARE_WORK(vswap_grow_work, vswap_grow_workfn);
 
 /* Where the search for a free slot starts; under si->lock. */
 static unsigned long vswap_next = 1;
@@ -517,6 +537,7 @@ swp_entry_t vswap_alloc(struct folio *folio)
 
 	struct swap_info_struct *si = vswap_si;
 	unsigned long offset, seen;
+	bool low;
 
 	if (folio_test_large(folio) || !si)
 		return entry;
@@ -524,11 +545,18 @@ swp_entry_t vswap_alloc(struct folio *folio)
 		spin_lock(&si->lock);
 		offset = vswap_take_slot(si);
 		seen = vswap_chunks;
+		low = seen < vswap_nr_chunks &&
+		      si->inuse_pages + VSWAP_GROW_AHEAD >= seen * VSWAP_CHUNK_SLOTS;
 		spin_unlock(&si->lock);
+		if (low)
+			queue_work(system_unbound_wq, &vswap_grow_work);
 		if (offset)
 			break;
-		/* The populated chunks are full: add one, or give up. */
-		if (vswap_grow(seen) < 0)
+		/*
+		 * The populated chunks are full: add one now, as a descriptor
+		 * table is added, from the reserves; or give up.
+		 */
+		if (vswap_grow(seen, GFP_NOWAIT | __GFP_HIGH | __GFP_NOWARN) < 0)
 			return entry;
 	}
 	entry = swp_entry(vswap_type, offset);
@@ -869,11 +897,12 @@ struct zswap_entry *vswap_zswap_erase(swp_entry_t entry)
 
 	/*
 	 * A slot being freed still owns its descriptor, and with it its
-	 * table.  Only a slot whose descriptor could not be set up has none,
-	 * and vswap_alloc() frees that one without coming here; be safe.
+	 * table.  Only a slot whose descriptor could not be set up has no
+	 * table reference, and vswap_alloc() frees that one without coming
+	 * here.  Should that change, warn rather than dereference NULL.
 	 */
 	table = READ_ONCE(vswap_tables[offset / VSWAP_TABLE_SLOTS]);
-	if (!table)
+	if (WARN_ON_ONCE(!table))
 		return NULL;
 	slot = &table[offset % VSWAP_TABLE_SLOTS];
 	old = READ_ONCE(*slot);
@@ -960,27 +989,27 @@ out:
 	return 0;
 }
 
+/* Slots read ahead, then moved, at a time: bounds what swapoff holds. */
+#define VSWAP_SWAPOFF_BATCH	SWAP_CLUSTER_MAX
+
 /*
- * Start the reads of a table's matches before moving any of them, as swap
+ * Start the reads of a batch of slots before moving any of them, as swap
  * readahead does: the move then waits for IO that is already in flight, and
  * the block layer merges neighbouring slots, which a table's slots often
  * are.  Nothing is pinned: a folio reclaimed before its move is read again.
  */
-static void vswap_swapoff_read_ahead(unsigned long idx, const unsigned long *found)
+static void vswap_swapoff_read_ahead(const swp_entry_t *batch, unsigned int nr)
 {
 	struct mempolicy *mpol = get_task_policy(current);
 	struct swap_iocb *splug = NULL;
 	struct blk_plug plug;
 	struct folio *folio;
 	bool allocated;
-	unsigned long i;
+	unsigned int i;
 
 	blk_start_plug(&plug);
-	for_each_set_bit(i, found, VSWAP_TABLE_SLOTS) {
-		swp_entry_t entry = swp_entry(vswap_type,
-					      idx * VSWAP_TABLE_SLOTS + i);
-
-		folio = __read_swap_cache_async(entry, GFP_KERNEL, mpol,
+	for (i = 0; i < nr; i++) {
+		folio = __read_swap_cache_async(batch[i], GFP_KERNEL, mpol,
 						NO_INTERLEAVE_INDEX, &allocated,
 						false);
 		if (!folio)
@@ -994,13 +1023,32 @@ static void vswap_swapoff_read_ahead(unsigned long idx, const unsigned long *fou
 	lru_add_drain();
 }
 
+static int vswap_swapoff_batch(const swp_entry_t *batch, unsigned int nr,
+			       unsigned int type)
+{
+	unsigned int i;
+	int err;
+
+	vswap_swapoff_read_ahead(batch, nr);
+	for (i = 0; i < nr; i++) {
+		err = vswap_swapoff_move(batch[i], type);
+		if (err)
+			return err;
+		if (signal_pending(current))
+			return -EINTR;
+	}
+	return 0;
+}
+
 /* One pass over the descriptor tables; moves what it finds on @type. */
 static int vswap_swapoff_pass(unsigned int type)
 {
 	unsigned long nr_tables = DIV_ROUND_UP(vswap_si->max, VSWAP_TABLE_SLOTS);
+	swp_entry_t batch[VSWAP_SWAPOFF_BATCH];
 	DECLARE_BITMAP(found, VSWAP_TABLE_SLOTS);
 	unsigned long idx, i, desc;
 	unsigned long *table;
+	unsigned int nr;
 	int err;
 
 	for (idx = 0; idx < nr_tables; idx++) {
@@ -1018,17 +1066,21 @@ static int vswap_swapoff_pass(unsigned int type)
 		}
 		spin_unlock(&vswap_table_lock);
 
-		if (!bitmap_empty(found, VSWAP_TABLE_SLOTS))
-			vswap_swapoff_read_ahead(idx, found);
+		nr = 0;
 		for_each_set_bit(i, found, VSWAP_TABLE_SLOTS) {
-			swp_entry_t entry = swp_entry(vswap_type,
-						      idx * VSWAP_TABLE_SLOTS + i);
-
-			err = vswap_swapoff_move(entry, type);
+			batch[nr++] = swp_entry(vswap_type,
+						idx * VSWAP_TABLE_SLOTS + i);
+			if (nr < VSWAP_SWAPOFF_BATCH)
+				continue;
+			err = vswap_swapoff_batch(batch, nr, type);
 			if (err)
 				return err;
-			if (signal_pending(current))
-				return -EINTR;
+			nr = 0;
+		}
+		if (nr) {
+			err = vswap_swapoff_batch(batch, nr, type);
+			if (err)
+				return err;
 		}
 		cond_resched();
 	}
