@@ -392,6 +392,7 @@ static void vswap_grow_workfn(struct work_struct *work)
 	vswap_grow(READ_ONCE(vswap_chunks),
 		   GFP_NOIO | __GFP_NORETRY | __GFP_NOWARN);
 }
+
 static DECLARE_WORK(vswap_grow_work, vswap_grow_workfn);
 
 /* Where the search for a free slot starts; under si->lock. */
