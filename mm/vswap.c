@@ -534,9 +534,8 @@ static void vswap_desc_set(struct folio *folio, unsigned long desc)
  */
 swp_entry_t vswap_alloc(struct folio *folio)
 {
-	swp_entry_t entry = { 0 };
-
 	struct swap_info_struct *si = vswap_si;
+	swp_entry_t entry = { 0 };
 	unsigned long offset, seen;
 	bool low;
 
