@@ -10,7 +10,7 @@ H := harness
 VARIANT ?= fast
 export VARIANT
 
-.PHONY: all bench check check-fast check-debug check-novswap run vm deps pristine assemble export status \
+.PHONY: all bench check check-fast check-harness check-debug check-novswap run vm deps pristine assemble export status \
 	kernel kernel-debug initramfs checkpatch clean distclean help
 
 all: check
@@ -61,6 +61,10 @@ check: deps
 ## check-fast    only the fast kernel (TESTS='name ...' picks programs)
 check-fast: kernel initramfs
 	@VARIANT=fast $(H)/check.sh $(TESTS)
+
+## check-harness the harness's own tests (KVM probe, dead and stalled guests)
+check-harness: kernel initramfs
+	@$(H)/test-vm.sh
 
 ## check-debug   only the debug kernel (lockdep, DEBUG_VM, KASAN)
 check-debug:

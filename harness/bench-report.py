@@ -71,6 +71,9 @@ def main():
     kernels = os.path.join(out_dir, "kernels.txt")
     if os.path.exists(kernels):
         lines += ["Kernels: " + "; ".join(open(kernels).read().split("\n")).strip("; "), ""]
+    accel = os.path.join(out_dir, "accel.txt")
+    if os.path.exists(accel):
+        lines += ["Accelerator: " + " ".join(open(accel).read().split()), ""]
     rounds = max(len(v) for v in data.values()) if data else 0
     lines.append(f"{rounds} round(s); median (min-max) per mode; ratio = mode / base.")
     lines.append("")

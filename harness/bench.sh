@@ -54,4 +54,9 @@ for m in $modes; do
 	echo "$m: Linux $(cat "$obj/vswap-release" 2>/dev/null || echo '?') ($obj)"
 	cp "$obj/.config" "$OUT/config-$m"
 done >"$OUT/kernels.txt"
+# KVM and TCG figures are not comparable: say which one these are.
+for m in $modes; do
+	cat "$OUT/vm-$m/accel"
+done | sort -u | paste -sd/ >"$OUT/accel.txt"
+echo "($(qemu-system-x86_64 --version | head -n 1))" >>"$OUT/accel.txt"
 python3 "$TOP/harness/bench-report.py" "$OUT" $modes

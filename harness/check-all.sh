@@ -3,8 +3,9 @@
 #
 # check-all.sh: "make check".  Runs the whole suite on the fast kernel, the
 # swap suites on the debug kernel (lockdep, DEBUG_VM, KASAN) and the
-# upstream-behaviour suites on the CONFIG_VIRTUAL_SWAP=n kernel, and ends
-# with one line "N passed, N failed, N skipped" that adds them up.
+# upstream-behaviour suites on the CONFIG_VIRTUAL_SWAP=n kernel, after the
+# harness's own tests (harness/test-vm.sh), and ends with one line
+# "N passed, N failed, N skipped" that adds them up.
 #
 # On the debug kernel test_memcontrol is left out: several of its checks
 # wait a fixed few seconds for memory to be charged or reclaimed, which a
@@ -24,6 +25,8 @@ rc=0
 log=$(mktemp)
 trap 'rm -f "$log" "$log".*' EXIT
 
+echo "==== harness: accelerator choice, dead and stalled guests"
+"$TOP/harness/test-vm.sh" | tee "$log.harness" || rc=1
 echo "==== fast kernel: the whole suite"
 VARIANT=fast "$TOP/harness/check.sh" | tee "$log.fast" || rc=1
 echo "==== debug kernel: $DEBUG_TESTS (and KUnit)"
@@ -34,7 +37,7 @@ echo "==== novswap kernel (CONFIG_VIRTUAL_SWAP=n): $NOVSWAP_TESTS"
 VARIANT=novswap "$TOP/harness/check.sh" $NOVSWAP_TESTS | tee "$log.novswap" || rc=1
 
 P=0 F=0 S=0 summary=
-for v in fast debug novswap; do
+for v in harness fast debug novswap; do
 	read -r p f s <<<"$(total "$log.$v")"
 	# A run that printed no total failed before it could count anything.
 	summary="$summary $v: ${p:-0} passed, ${f:-1} failed;"

@@ -65,3 +65,16 @@ install_if_changed() {
 		cp "$1" "$2"
 	fi
 }
+
+# The suite program a job log shows running: the last "# start: NAME" line
+# of harness/guest/suite.sh with no "ok"/"not ok" line for NAME after it.
+running_program() {
+	tr -d '\r' <"$1" | awk '
+	/^# start: / { run = $3 }
+	run != "" && /^(not )?ok [0-9]+ / {
+		sub(/^(not )?ok [0-9]+ /, "")
+		if ($1 == run)
+			run = ""
+	}
+	END { print run }'
+}

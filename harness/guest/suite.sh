@@ -7,7 +7,13 @@
 # Each program has its own time limit; one that is killed or exits non-zero
 # without reporting a failure still fails.
 #
-# Usage: suite.sh [NAME...]   run only the named programs
+# Before a program starts, a diagnostic line "# start: NAME (limit Ns)" says
+# so: the host prints the job's output as it arrives, and names the program
+# that was running if the guest stalls.
+#
+# Usage: suite.sh [NAME...]          run only the named programs
+#        suite.sh --limits [NAME...] print "NAME LIMIT" per selected program
+#                                    and exit (the host's stall limit)
 
 BIN=/opt/vswap/bin
 
@@ -47,9 +53,6 @@ setup() {
 	esac
 }
 
-mkswap /dev/swap-fast >/dev/null || echo "# mkswap /dev/swap-fast failed"
-mkswap /dev/swap-slow >/dev/null || echo "# mkswap /dev/swap-slow failed"
-
 # A /proc/vmstat counter, 0 if the kernel does not have it.
 vmstat() {
 	awk -v k="$1" '$1 == k { v = $2 } END { print v + 0 }' /proc/vmstat
@@ -85,6 +88,17 @@ ktap_body() {
 	}' "$1"
 }
 
+if [ "${1:-}" = --limits ]; then
+	shift
+	echo "$TESTS" | while read -r name limit rest; do
+		[ -n "$name" ] && selected "$@" && echo "$name $limit"
+	done
+	exit 0
+fi
+
+mkswap /dev/swap-fast >/dev/null || echo "# mkswap /dev/swap-fast failed"
+mkswap /dev/swap-slow >/dev/null || echo "# mkswap /dev/swap-slow failed"
+
 total=0
 for name in $(echo "$TESTS" | awk 'NF { print $1 }'); do
 	selected "$@" && total=$((total + 1))
@@ -97,6 +111,7 @@ echo "$TESTS" | while read -r name limit setup cmd; do
 	[ -n "$name" ] || continue
 	selected "$@" || continue
 	idx=$((idx + 1))
+	echo "# start: $name (limit ${limit}s)"
 	setup "$setup"
 	# A disk filesystem as cwd: upstream tests create their page cache there.
 	cd /mnt/scratch 2>/dev/null || cd /tmp
