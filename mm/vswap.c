@@ -489,6 +489,13 @@ static bool vswap_desc_put(unsigned long offset)
 	atomic_long_dec(&vswap_slots[vswap_desc_tag(desc)]);
 	if (vswap_desc_tag(desc) == VSWAP_DESC_PHYS)
 		vswap_disk_slot_free(vswap_phys_slot(desc));
+	/*
+	 * Every path that frees a slot calls zswap_invalidate() first; one
+	 * that did not would leak the entry, its pool memory, its memcg
+	 * charge and its LRU node.
+	 */
+	WARN_ONCE(vswap_desc_tag(desc) == VSWAP_DESC_ZSWAP,
+		  "vswap: slot %lx freed with its zswap entry\n", offset);
 	if (dead) {
 		atomic_long_sub(PAGE_SIZE, &vswap_table_bytes);
 		free_page((unsigned long)dead);
@@ -783,6 +790,63 @@ swp_entry_t vswap_folio_slot(struct folio *folio)
 }
 
 /*********************************
+ * the backing device's flags
+ **********************************/
+
+/*
+ * Active swap devices that write through a filesystem (swap over NFS).  A
+ * virtual folio that is not on a disk yet may go to one of them.
+ */
+static atomic_t vswap_fs_ops_devices = ATOMIC_INIT(0);
+
+/**
+ * vswap_device_enable - Note a swap device that starts taking new slots.
+ * @si: the device, as swapon (or a failed swapoff) makes it SWP_WRITEOK
+ */
+void vswap_device_enable(struct swap_info_struct *si)
+{
+	if (si->flags & SWP_FS_OPS)
+		atomic_inc(&vswap_fs_ops_devices);
+}
+
+/**
+ * vswap_device_disable - Note a swap device that takes no new slots.
+ * @si: the device, as swapoff clears its SWP_WRITEOK
+ */
+void vswap_device_disable(struct swap_info_struct *si)
+{
+	if (si->flags & SWP_FS_OPS)
+		atomic_dec(&vswap_fs_ops_devices);
+}
+
+/**
+ * vswap_folio_swap_flags - The swap device flags that apply to a virtual folio.
+ * @folio: a locked or writeback swap cache folio of a virtual entry
+ *
+ * Use folio_swap_flags(), which also serves classic entries.  If the data
+ * is on a disk, the flags are that disk's.  Otherwise vswap_writepage()
+ * will choose a disk when it writes, without knowing the reclaimer's gfp
+ * mask: while any active device writes through a filesystem, the folio
+ * reports SWP_FS_OPS, so that reclaim without __GFP_FS keeps it.
+ *
+ * Return: the flags of the device that holds, or may come to hold, the data.
+ */
+unsigned int vswap_folio_swap_flags(struct folio *folio)
+{
+	unsigned long desc = READ_ONCE(*vswap_desc(folio->swap));
+	unsigned int flags;
+
+	VM_WARN_ON_ONCE_FOLIO(!folio_test_locked(folio) &&
+			      !folio_test_writeback(folio), folio);
+	if (vswap_desc_tag(desc) == VSWAP_DESC_PHYS)
+		return swp_swap_info(vswap_phys_slot(desc))->flags;
+	flags = vswap_si->flags;
+	if (atomic_read(&vswap_fs_ops_devices))
+		flags |= SWP_FS_OPS;
+	return flags;
+}
+
+/*********************************
  * zswap writeback
  **********************************/
 
@@ -948,10 +1012,18 @@ static int vswap_swapoff_move(swp_entry_t entry, unsigned int type)
 
 	folio = __read_swap_cache_async(entry, GFP_KERNEL, mpol,
 					NO_INTERLEAVE_INDEX, &allocated, false);
-	if (!folio)
-		/* Freed meanwhile (no count left), or no memory. */
-		return vswap_slot_on_device(swp_offset(entry), type) ?
-		       -ENOMEM : 0;
+	if (!folio) {
+		/*
+		 * No memory, or no swap count left: the slot is being freed
+		 * (its swap cache folio just went, the release has not run
+		 * yet).  Only the first is an error; vswap_swapoff() comes
+		 * back for a slot that is still on the device.
+		 */
+		if (!vswap_slot_on_device(swp_offset(entry), type) ||
+		    !__swap_count(entry))
+			return 0;
+		return -ENOMEM;
+	}
 	if (allocated)
 		/* Reads the disk slot and unlocks when the IO completes. */
 		swap_read_folio(folio, NULL);

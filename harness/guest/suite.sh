@@ -23,6 +23,7 @@ TESTS="
 swap_roundtrip   300 none        $BIN/swap_roundtrip
 virtual_swap     300 none        $BIN/virtual_swap
 vswap_disk       600 none        $BIN/vswap_disk
+vswap_zram       600 none        $BIN/vswap_zram
 test_zswap       600 fast+zswap  $BIN/test_zswap
 test_memcontrol  900 fast        $BIN/test_memcontrol
 test_zswap_vswap 600 fast+zswap+vswap $BIN/test_zswap
@@ -40,6 +41,7 @@ VSWAP_KNOB=/sys/kernel/mm/swap/vswap_enabled
 setup() {
 	swapoff /dev/swap-fast 2>/dev/null
 	swapoff /dev/swap-slow 2>/dev/null
+	swapoff /dev/zram0 2>/dev/null
 	echo N >/sys/module/zswap/parameters/enabled
 	[ -e $VSWAP_KNOB ] && echo 0 >$VSWAP_KNOB
 	case $1 in

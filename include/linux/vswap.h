@@ -61,6 +61,9 @@ int vswap_writepage(struct folio *folio, struct writeback_control *wbc);
 bool vswap_read_folio(struct folio *folio);
 void vswap_release(swp_entry_t entry, unsigned int nr);
 swp_entry_t vswap_folio_slot(struct folio *folio);
+unsigned int vswap_folio_swap_flags(struct folio *folio);
+void vswap_device_enable(struct swap_info_struct *si);
+void vswap_device_disable(struct swap_info_struct *si);
 bool vswap_writeback_possible(swp_entry_t entry);
 int vswap_writeback_begin(struct folio *folio, struct zswap_entry *zentry);
 struct zswap_entry *vswap_zswap_load(swp_entry_t entry);
@@ -131,6 +134,19 @@ static inline void vswap_release(swp_entry_t entry, unsigned int nr)
 static inline swp_entry_t swap_folio_slot(struct folio *folio)
 {
 	return folio->swap;
+}
+
+static inline unsigned int vswap_folio_swap_flags(struct folio *folio)
+{
+	return 0;
+}
+
+static inline void vswap_device_enable(struct swap_info_struct *si)
+{
+}
+
+static inline void vswap_device_disable(struct swap_info_struct *si)
+{
 }
 
 static inline bool vswap_writeback_possible(swp_entry_t entry)
