@@ -18,7 +18,9 @@
 #
 # The answer is a property of the host, not of the kernel: it is cached in
 # $VM_ACCEL_CACHE (default build/vm-accel) under the host's boot id and
-# QEMU's version, so a run of many boots probes once per host boot.
+# QEMU's version, so a run of many boots probes once per host boot.  A
+# probe that timed out on a host that was only busy is cached too: remove
+# the file (or set VM_ACCEL=kvm) to probe again.
 # VM_KVM_DEV names the device to look for (default /dev/kvm; the harness's
 # own tests point it elsewhere).
 
@@ -50,8 +52,13 @@ mkdir -p "$(dirname "$cache")"
 exec 9>>"$cache.lock"
 flock 9
 if [ -f "$cache" ] && [ "$(sed -n 1p "$cache")" = "$key" ]; then
-	sed -n 2p "$cache"
-	exit 0
+	cached=$(sed -n 2p "$cache")
+	case $cached in
+	kvm | tcg)
+		echo "$cached"
+		exit 0
+		;;
+	esac
 fi
 
 [ -r "$kernel" ] || die "accel.sh: no kernel image $kernel to probe KVM with"

@@ -123,7 +123,7 @@ fi
 result kvm_probe_cached "$why"
 
 # 3. The cache is keyed by the host's boot id and QEMU's version.
-sed -i '1s/.*/boot 00000000-0000-0000-0000-000000000000; QEMU emulator version 0/' "$T/accel"
+printf 'boot 00000000-0000-0000-0000-000000000000; QEMU emulator version 0\nkvm\n' >"$T/accel"
 a=$("$TOP/harness/accel.sh" "$kernel" 2>/dev/null) || a="failed"
 why=
 [ "$(kvm_starts)" = 2 ] || why="a stale cache was used ($(kvm_starts) KVM starts)"
@@ -201,6 +201,15 @@ else
 	fi
 fi
 result stalled_guest_named_and_followed "$why"
+
+# 9. "quiet" hides the kernel banner; the job's output still proves the boot.
+rc=0
+VM_ACCEL=tcg VM_BOOT_TIMEOUT=30 vm "$T/vm9" --timeout 120 --append quiet --follow -- \
+	'echo quiet-boot-ok' >"$T/out9" 2>"$T/err9" || rc=$?
+why=
+[ $rc -eq 0 ] || why="status $rc: $(tail -n 1 "$T/err9")"
+grep -qx quiet-boot-ok "$T/out9" || why="${why:-no output}"
+result quiet_kernel_boots "$why"
 
 echo "$pass passed, $fail failed, 0 skipped"
 [ $fail -eq 0 ]

@@ -10,8 +10,9 @@ usage: vmwatch.py [options] -- QEMU-COMMAND...
                    output) to
   --log F          QEMU's own stdout and stderr (default /dev/null)
   --limit S        wall-clock limit of the whole run (0: none)
-  --boot-limit S   the kernel banner ("Linux version") must appear within S
-                   seconds of QEMU's start, or the boot failed (0: none)
+  --boot-limit S   the kernel banner ("Linux version"), or any output of
+                   the job, must appear within S seconds of QEMU's start,
+                   or the boot failed (0: none)
   --stall-limit S  once the kernel has printed its banner, a guest that
                    prints nothing for S seconds has stalled (0: none).
                    Until the job starts any output counts; after it, only
@@ -21,7 +22,9 @@ usage: vmwatch.py [options] -- QEMU-COMMAND...
   --banner         a probe: stop QEMU as soon as the banner appears
 
 Whatever ends the run, QEMU is gone when this returns: it runs in its own
-process group, which gets SIGTERM and, 5 s later, SIGKILL.  The exit status
+process group, which gets SIGTERM and, 5 s later, SIGKILL; SIGTERM, SIGHUP
+or SIGINT to this watcher end the run the same way, and QEMU is killed if
+the watcher dies any other way (PR_SET_PDEATHSIG).  The exit status
 says what happened:
 
   0..120  QEMU exited by itself with this status (with --banner: 0 means
@@ -83,6 +86,8 @@ class Tail:
 def stop(proc):
     """End QEMU's whole process group, politely first."""
     for sig, wait in ((signal.SIGTERM, 5), (signal.SIGKILL, 10)):
+        if proc.poll() is not None:
+            return  # reaped: its pid may belong to someone else now
         try:
             os.killpg(proc.pid, sig)
         except ProcessLookupError:
@@ -104,6 +109,21 @@ def show(lines):
     sys.stdout.flush()
 
 
+def die_with_parent():
+    """In QEMU, before exec: be killed if this watcher dies, however."""
+    try:
+        import ctypes  # pylint: disable=import-outside-toplevel
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def on_signal(signum, _frame):
+    """SIGTERM, SIGHUP, SIGINT: stop QEMU on the way out (see main())."""
+    raise SystemExit(128 + signum)
+
+
 def main():
     ap = argparse.ArgumentParser(add_help=True)
     ap.add_argument('--kernel-log', required=True)
@@ -120,12 +140,25 @@ def main():
     if not cmd:
         ap.error('no QEMU command given')
 
-    klog = Tail(args.kernel_log)
-    jlog = Tail(args.job_log) if args.job_log else None
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(sig, on_signal)
     with open(args.log, 'wb') as log:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log,
                                 stderr=subprocess.STDOUT,
-                                start_new_session=True)
+                                start_new_session=True,
+                                preexec_fn=die_with_parent)
+    try:
+        return watch(args, proc)
+    finally:
+        # Whatever ended the watch - a verdict, a signal, a closed stdout,
+        # a bug - QEMU does not outlive it.
+        stop(proc)
+
+
+def watch(args, proc):
+    """Poll the logs until QEMU exits or a limit is reached."""
+    klog = Tail(args.kernel_log)
+    jlog = Tail(args.job_log) if args.job_log else None
     start = time.monotonic()
     booted = None       # when the banner appeared
     job_started = False
@@ -147,6 +180,9 @@ def main():
         if jlog:
             lines = jlog.grew()
             if lines is not None:
+                # Output from the job proves a boot even when "quiet" on
+                # the kernel command line hides the banner.
+                booted = booted or now
                 quiet_since = now
                 if not job_started and b'VM-JOB-START' in b'\n'.join(lines):
                     job_started = True

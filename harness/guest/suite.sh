@@ -39,9 +39,10 @@ bench_smoke      600 none        env KTAP=1 /opt/vswap/bench.sh on 8
 #   +vswap      virtual swap on (set before swapon: no classic entries)
 VSWAP_KNOB=/sys/kernel/mm/swap/vswap_enabled
 setup() {
-	swapoff /dev/swap-fast 2>/dev/null
-	swapoff /dev/swap-slow 2>/dev/null
-	swapoff /dev/zram0 2>/dev/null
+	# Every swap device, also one a failed program left on.
+	for dev in $(awk 'NR > 1 { print $1 }' /proc/swaps); do
+		swapoff "$dev" 2>/dev/null
+	done
 	echo N >/sys/module/zswap/parameters/enabled
 	[ -e $VSWAP_KNOB ] && echo 0 >$VSWAP_KNOB
 	case $1 in
