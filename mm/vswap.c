@@ -124,7 +124,7 @@ static inline swp_entry_t vswap_phys_slot(unsigned long desc)
  * statistics and tunables
  **********************************/
 
-int vswap_type = -1;
+int vswap_type __read_mostly = -1;
 static struct swap_info_struct *vswap_si;
 
 /* Slots per backend right now, for debugfs; racy reads are fine. */
@@ -824,10 +824,12 @@ void vswap_device_disable(struct swap_info_struct *si)
  * @folio: a locked or writeback swap cache folio of a virtual entry
  *
  * Use folio_swap_flags(), which also serves classic entries.  If the data
- * is on a disk, the flags are that disk's.  Otherwise vswap_writepage()
- * will choose a disk when it writes, without knowing the reclaimer's gfp
- * mask: while any active device writes through a filesystem, the folio
- * reports SWP_FS_OPS, so that reclaim without __GFP_FS keeps it.
+ * is on a disk, the flags are that disk's.  A folio that is not under
+ * writeback may still be written, and vswap_writepage() chooses the disk
+ * then - a new one even for data already on a disk - without knowing the
+ * reclaimer's gfp mask: while any active device writes through a
+ * filesystem, such a folio reports SWP_FS_OPS, so that reclaim without
+ * __GFP_FS keeps it.
  *
  * Return: the flags of the device that holds, or may come to hold, the data.
  */
@@ -839,11 +841,23 @@ unsigned int vswap_folio_swap_flags(struct folio *folio)
 	VM_WARN_ON_ONCE_FOLIO(!folio_test_locked(folio) &&
 			      !folio_test_writeback(folio), folio);
 	if (vswap_desc_tag(desc) == VSWAP_DESC_PHYS)
-		return swp_swap_info(vswap_phys_slot(desc))->flags;
-	flags = vswap_si->flags;
-	if (atomic_read(&vswap_fs_ops_devices))
+		flags = swp_swap_info(vswap_phys_slot(desc))->flags;
+	else
+		flags = vswap_si->flags;
+	if (!folio_test_writeback(folio) && atomic_read(&vswap_fs_ops_devices))
 		flags |= SWP_FS_OPS;
 	return flags;
+}
+
+/**
+ * vswap_count_stable_write_fault - Count a fault that mapped a page read-only
+ * because its write to a stable-writes disk was still in flight.
+ * @entry: the swap entry of the fault
+ */
+void vswap_count_stable_write_fault(swp_entry_t entry)
+{
+	if (is_vswap_entry(entry))
+		count_vm_event(VSWAP_STABLE_WRITE_FAULT);
 }
 
 /*********************************
@@ -1017,10 +1031,12 @@ static int vswap_swapoff_move(swp_entry_t entry, unsigned int type)
 		 * No memory, or no swap count left: the slot is being freed
 		 * (its swap cache folio just went, the release has not run
 		 * yet).  Only the first is an error; vswap_swapoff() comes
-		 * back for a slot that is still on the device.
+		 * back for a slot that is still on the device.  The count is
+		 * read first: a slot freed and reused after it would fail the
+		 * descriptor check instead.
 		 */
-		if (!vswap_slot_on_device(swp_offset(entry), type) ||
-		    !__swap_count(entry))
+		if (!__swap_count(entry) ||
+		    !vswap_slot_on_device(swp_offset(entry), type))
 			return 0;
 		return -ENOMEM;
 	}

@@ -62,6 +62,7 @@ bool vswap_read_folio(struct folio *folio);
 void vswap_release(swp_entry_t entry, unsigned int nr);
 swp_entry_t vswap_folio_slot(struct folio *folio);
 unsigned int vswap_folio_swap_flags(struct folio *folio);
+void vswap_count_stable_write_fault(swp_entry_t entry);
 void vswap_device_enable(struct swap_info_struct *si);
 void vswap_device_disable(struct swap_info_struct *si);
 bool vswap_writeback_possible(swp_entry_t entry);
@@ -139,6 +140,10 @@ static inline swp_entry_t swap_folio_slot(struct folio *folio)
 static inline unsigned int vswap_folio_swap_flags(struct folio *folio)
 {
 	return 0;
+}
+
+static inline void vswap_count_stable_write_fault(swp_entry_t entry)
+{
 }
 
 static inline void vswap_device_enable(struct swap_info_struct *si)

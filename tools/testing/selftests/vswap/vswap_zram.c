@@ -14,6 +14,8 @@
  * still compresses it would not corrupt what the task sees (the PTE is
  * dirty, the page is written again): the debug kernel's VM_WARN in
  * do_swap_page() is what catches that, and any warning fails the run.
+ * vswap_stable_write_fault counts the faults that found a page in flight
+ * and mapped it read-only, so the test knows the race happened.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -67,7 +69,7 @@ static void dm_ioctl_init(struct dm_ioctl *io, size_t size)
 	io->version[2] = DM_VERSION_PATCHLEVEL;
 	io->data_size = size;
 	io->data_start = sizeof(*io);
-	strcpy(io->name, DM_NAME);
+	snprintf(io->name, sizeof(io->name), "%s", DM_NAME);
 }
 
 static int dm_remove(void)
@@ -106,7 +108,7 @@ static dev_t dm_delay_create(void)
 	t.io.target_count = 1;
 	t.spec.sector_start = 0;
 	t.spec.length = ZRAM_SECTORS;
-	strcpy(t.spec.target_type, "delay");
+	snprintf(t.spec.target_type, sizeof(t.spec.target_type), "delay");
 	snprintf(t.params, sizeof(t.params), "%s 0 0 %s 0 %d", ZRAM, ZRAM,
 		 DM_WRITE_MS);
 	if (ioctl(fd, DM_TABLE_LOAD, &t.io))
@@ -243,8 +245,8 @@ struct rewrite {
 	char *buf;
 	unsigned int id;	/* owns the pages with index % WRITERS == id */
 	unsigned int *gen;	/* generation per page of the region */
-	volatile size_t *chunk;	/* the first page the pager is paging out */
-	volatile int *done;
+	size_t *chunk;		/* the first page the pager is paging out */
+	int *done;		/* both read and written with __atomic */
 	long bad;		/* first wrong page + 1, or 0 */
 	char why[128];
 };
@@ -301,14 +303,14 @@ static void *writer(void *arg)
 
 	run_on_cpu(1);
 
-	while (!*r->done && !r->bad) {
+	while (!__atomic_load_n(r->done, __ATOMIC_RELAXED) && !r->bad) {
 		/*
 		 * One page of the chunk at a time, at random moments: a page
 		 * touched again and again right after it is unmapped keeps
 		 * reclaim from writing it (the fault holds a reference); one
 		 * touched a little later finds it under writeback.
 		 */
-		first = *r->chunk;
+		first = __atomic_load_n(r->chunk, __ATOMIC_RELAXED);
 		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
 		i = first + r->id + WRITERS * ((seed >> 33) % (CHUNK / WRITERS));
 		w = (uint64_t *)(r->buf + i * page_size);
@@ -327,10 +329,11 @@ TEST_F_TIMEOUT(zram, rewrite_under_writeback, TIMEOUT)
 {
 	size_t i, sweep, n = REGION_PAGES;
 	long disk0 = vmstat_read("vswap_disk");
+	long stable0 = vmstat_read("vswap_stable_write_fault");
 	struct rewrite r[WRITERS];
 	pthread_t wt[WRITERS];
-	volatile size_t chunk = 0;
-	volatile int done = 0;
+	size_t chunk = 0;
+	int done = 0;
 	unsigned int *gen;
 	char why[128];
 	char *buf;
@@ -350,12 +353,12 @@ TEST_F_TIMEOUT(zram, rewrite_under_writeback, TIMEOUT)
 	run_on_cpu(0);
 	for (sweep = 0; sweep < SWEEPS; sweep++) {
 		for (i = 0; i < n; i += CHUNK) {
-			chunk = i;
+			__atomic_store_n(&chunk, i, __ATOMIC_RELAXED);
 			madvise(buf + i * page_size, CHUNK * page_size,
 				MADV_PAGEOUT);
 		}
 	}
-	done = 1;
+	__atomic_store_n(&done, 1, __ATOMIC_RELAXED);
 	for (i = 0; i < WRITERS; i++)
 		pthread_join(wt[i], NULL);
 
@@ -365,6 +368,12 @@ TEST_F_TIMEOUT(zram, rewrite_under_writeback, TIMEOUT)
 		}
 	/* The pages went to zram again and again. */
 	EXPECT_GE(vmstat_read("vswap_disk") - disk0, (long)(2 * n));
+	/*
+	 * With writes held back, faults found pages under writeback and
+	 * mapped them read-only: the race this test is about did happen.
+	 */
+	if (variant->delayed)
+		EXPECT_LT(0, vmstat_read("vswap_stable_write_fault") - stable0);
 	/* Out once more, and every page must come back as last written. */
 	ASSERT_EQ(0, madvise(buf, n * page_size, MADV_PAGEOUT));
 	for (i = 0; i < n; i++) {
