@@ -835,15 +835,9 @@ void vswap_device_disable(struct swap_info_struct *si)
  */
 unsigned int vswap_folio_swap_flags(struct folio *folio)
 {
-	unsigned long desc = READ_ONCE(*vswap_desc(folio->swap));
-	unsigned int flags;
+	/* The disk slot if the data is on one, else the virtual entry. */
+	unsigned int flags = swp_swap_info(vswap_folio_slot(folio))->flags;
 
-	VM_WARN_ON_ONCE_FOLIO(!folio_test_locked(folio) &&
-			      !folio_test_writeback(folio), folio);
-	if (vswap_desc_tag(desc) == VSWAP_DESC_PHYS)
-		flags = swp_swap_info(vswap_phys_slot(desc))->flags;
-	else
-		flags = vswap_si->flags;
 	if (!folio_test_writeback(folio) && atomic_read(&vswap_fs_ops_devices))
 		flags |= SWP_FS_OPS;
 	return flags;
