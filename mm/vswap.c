@@ -19,7 +19,9 @@
 
 #include <linux/blkdev.h>
 #include <linux/debugfs.h>
+#include <linux/error-injection.h>
 #include <linux/highmem.h>
+#include <linux/jiffies.h>
 #include <linux/kobject.h>
 #include <linux/memcontrol.h>
 #include <linux/mempolicy.h>
@@ -155,23 +157,89 @@ bool vswap_enabled(void)
 	return READ_ONCE(vswap_on);
 }
 
-/**
- * vswap_nr_free - Free slots of the virtual space, for reclaim decisions.
- *
- * Reclaim, memcg and shmem ask whether swapping is possible at all; with
- * virtual swap on and zswap enabled, a free virtual slot is enough even with
- * no swap device.  get_nr_swap_pages() and SwapFree do not include these.
- *
- * Return: the number of free virtual slots, or 0 if virtual swap is off or
- * zswap, its only backend for most pages, is disabled.
+/*
+ * A page that neither zswap nor a disk took stays in memory.  After a whole
+ * reclaim batch of them in a row, with nothing stored in between, zswap is
+ * not counted as the memcg's swap space for VSWAP_BACKOFF: reclaim then
+ * stops unmapping pages it cannot store, and an OOM comes as soon as it
+ * would without swap.  One stored page ends the streak.
  */
-long vswap_nr_free(void)
+#define VSWAP_KEPT_BATCH	SWAP_CLUSTER_MAX
+#define VSWAP_BACKOFF		HZ
+
+/* The same state for a kernel without memcg, or with memcg disabled. */
+static atomic_t vswap_kept_nomemcg;
+static unsigned long vswap_backoff_nomemcg;
+
+static atomic_t *vswap_kept(struct mem_cgroup *memcg)
+{
+#ifdef CONFIG_MEMCG
+	if (memcg)
+		return &memcg->vswap_kept;
+#endif
+	return &vswap_kept_nomemcg;
+}
+
+static unsigned long *vswap_backoff_until(struct mem_cgroup *memcg)
+{
+#ifdef CONFIG_MEMCG
+	if (memcg)
+		return &memcg->vswap_backoff_until;
+#endif
+	return &vswap_backoff_nomemcg;
+}
+
+/* @folio, locked, stays in memory: no backend took it. */
+static void vswap_note_kept(struct folio *folio)
+{
+	struct mem_cgroup *memcg = folio_memcg(folio);
+	atomic_t *kept = vswap_kept(memcg);
+
+	if (atomic_inc_return(kept) < VSWAP_KEPT_BATCH)
+		return;
+	atomic_set(kept, 0);
+	/* 0 means no backoff; jiffies can be anything. */
+	WRITE_ONCE(*vswap_backoff_until(memcg), (jiffies + VSWAP_BACKOFF) | 1);
+	count_vm_event(VSWAP_ZSWAP_BACKOFF);
+}
+
+/* @folio, locked, was stored: end the streak.  Read first: no bouncing. */
+static void vswap_note_stored(struct folio *folio)
+{
+	atomic_t *kept = vswap_kept(folio_memcg(folio));
+
+	if (atomic_read(kept))
+		atomic_set(kept, 0);
+}
+
+/**
+ * vswap_nr_free - What virtual swap can store beyond the free disk slots.
+ * @memcg: the memcg reclaim works on, or NULL for the system as a whole
+ *
+ * Reclaim, memcg and shmem ask whether swapping is possible at all; they
+ * add this to get_nr_swap_pages(), the free disk slots, which virtual
+ * entries use too.  What virtual swap adds is zswap's room: the pool's
+ * (0 while zswap refuses stores for its size), and that of @memcg's
+ * memory.zswap.max, bounded by the free virtual slots.  While @memcg is
+ * in backoff (see VSWAP_KEPT_BATCH) it is 0: its data does not compress.
+ *
+ * Return: a lower bound of the pages zswap can still take for @memcg, or
+ * 0 if virtual swap is off.
+ */
+long vswap_nr_free(struct mem_cgroup *memcg)
 {
 	struct swap_info_struct *si = READ_ONCE(vswap_si);
+	unsigned long until, free;
 
-	if (!si || !vswap_enabled() || !zswap_is_enabled())
+	if (!si || !vswap_enabled())
 		return 0;
-	return si->pages - READ_ONCE(si->inuse_pages);
+	until = READ_ONCE(*vswap_backoff_until(memcg));
+	if (until && time_before(jiffies, until))
+		return 0;
+	free = min_t(unsigned long, si->pages - READ_ONCE(si->inuse_pages),
+		     zswap_free_pages());
+	free = min(free, mem_cgroup_zswap_free_pages(memcg));
+	return min_t(unsigned long, free, LONG_MAX);
 }
 
 /*********************************
@@ -205,7 +273,7 @@ static unsigned long *vswap_desc(swp_entry_t entry)
  * Give the slot at @offset a descriptor, allocating its table if needed.
  * Called right after the slot was allocated, so no one else can look at it.
  */
-static int vswap_desc_get(unsigned long offset)
+static noinline int vswap_desc_get(unsigned long offset)
 {
 	unsigned long idx = offset / VSWAP_TABLE_SLOTS;
 	unsigned long *spare = NULL;
@@ -238,6 +306,9 @@ static int vswap_desc_get(unsigned long offset)
 	atomic_long_inc(&vswap_slots[VSWAP_DESC_MEMORY]);
 	return 0;
 }
+
+/* Failure tests make it fail (fail_function): the page is not swapped. */
+ALLOW_ERROR_INJECTION(vswap_desc_get, ERRNO);
 
 /*********************************
  * the sparse swap map
@@ -278,7 +349,7 @@ static int vswap_map_set_pte(pte_t *pte, unsigned long addr, void *data)
  * of the chunk is in use, so both pages read the same until the TLB flush
  * is done; only then can a slot of it be allocated and written.
  */
-static int vswap_map_populate(unsigned long chunk, gfp_t gfp)
+static noinline int vswap_map_populate(unsigned long chunk, gfp_t gfp)
 {
 	unsigned long addr = (unsigned long)vswap_map + chunk * PAGE_SIZE;
 	struct page *page;
@@ -297,6 +368,9 @@ static int vswap_map_populate(unsigned long chunk, gfp_t gfp)
 	vswap_map_pages[chunk] = page;
 	return 0;
 }
+
+/* Failure tests make it fail: the space stops growing, nothing is lost. */
+ALLOW_ERROR_INJECTION(vswap_map_populate, ERRNO);
 
 /* The map of @maxpages slots, all free; chunk 0 is populated. */
 static unsigned char *vswap_map_create(unsigned long maxpages)
@@ -651,6 +725,21 @@ static void vswap_drop_backend(struct folio *folio)
 	}
 }
 
+/*
+ * swapoff uncharges the swap of the slots it moves into memory, as upstream
+ * frees them; the page tables keep the entries.  Charge the slot again
+ * before its page is stored again.  cgroup v1 charges memsw when the folio
+ * leaves the swap cache instead (mem_cgroup_swapout()).
+ */
+static int vswap_recharge(struct folio *folio)
+{
+	if (mem_cgroup_disabled() || !cgroup_subsys_on_dfl(memory_cgrp_subsys))
+		return 0;
+	if (lookup_swap_cgroup_id(folio->swap))
+		return 0;
+	return mem_cgroup_try_charge_swap(folio, folio->swap);
+}
+
 /**
  * vswap_writepage - Store a folio that owns a virtual entry.
  * @folio: the locked swap cache folio
@@ -659,9 +748,10 @@ static void vswap_drop_backend(struct folio *folio)
  * Records a same-filled page in its descriptor, or stores the page in
  * zswap, or, if zswap rejects it, writes it to a disk slot allocated now.
  * With no disk slot (or zswap writeback disabled for the page's cgroup),
- * the page stays in memory: it is redirtied and left in the swap cache,
- * and reclaim activates it.  Whatever the slot held before is dropped
- * first, so stale data can never be loaded.
+ * or no swap charge for a slot swapoff uncharged, the page stays in
+ * memory: it is redirtied and left in the swap cache, and reclaim
+ * activates it.  Whatever the slot held before is dropped first, so stale
+ * data can never be loaded.
  *
  * Return: 0 if the folio was stored or its write started, and it is
  * unlocked; AOP_WRITEPAGE_ACTIVATE with the folio still locked if it stays
@@ -672,6 +762,11 @@ int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
 	unsigned long word;
 	swp_entry_t slot;
 
+	if (vswap_recharge(folio)) {
+		/* memory.swap.max: as if folio_alloc_swap() had failed. */
+		folio_mark_dirty(folio);
+		return AOP_WRITEPAGE_ACTIVATE;
+	}
 	vswap_drop_backend(folio);
 
 	if (vswap_folio_same_filled(folio, &word) && vswap_same_fits(word)) {
@@ -681,6 +776,7 @@ int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
 			count_vm_event(SWPOUT_ZERO);
 			count_memcg_folio_events(folio, SWPOUT_ZERO, 1);
 		}
+		vswap_note_stored(folio);
 		folio_unlock(folio);
 		return 0;
 	}
@@ -688,6 +784,7 @@ int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
 	/* zswap puts its entry into the descriptor (vswap_zswap_store()). */
 	if (zswap_store(folio)) {
 		count_vm_event(VSWAP_ZSWAP);
+		vswap_note_stored(folio);
 		folio_unlock(folio);
 		return 0;
 	}
@@ -695,6 +792,7 @@ int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
 	vswap_desc_set(folio, VSWAP_DESC_MEMORY);
 	/* As upstream: memory.zswap.writeback=0 keeps pages off the disk. */
 	if (!mem_cgroup_zswap_writeback_enabled(folio_memcg(folio))) {
+		vswap_note_kept(folio);
 		folio_mark_dirty(folio);
 		return AOP_WRITEPAGE_ACTIVATE;
 	}
@@ -703,11 +801,13 @@ int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
 	if (!slot.val) {
 		/* No backend took it: keep it, never lose it. */
 		count_vm_event(VSWAP_REJECT_NODISK);
+		vswap_note_kept(folio);
 		folio_mark_dirty(folio);
 		return AOP_WRITEPAGE_ACTIVATE;
 	}
 	vswap_desc_set(folio, vswap_phys_desc(slot));
 	count_vm_event(VSWAP_DISK);
+	vswap_note_stored(folio);
 	/* The IO paths find the slot through swap_folio_slot(). */
 	__swap_writepage(folio, wbc);
 	return 0;
@@ -1064,6 +1164,11 @@ static int vswap_swapoff_move(swp_entry_t entry, unsigned int type)
 		vswap_desc_set(folio, VSWAP_DESC_ERROR);
 	}
 	vswap_disk_slot_free(vswap_phys_slot(desc));
+	/*
+	 * Upstream's swapoff frees the slot, and with it the swap charge: so
+	 * does this one.  The next store charges again (vswap_recharge()).
+	 */
+	mem_cgroup_uncharge_swap(entry, 1);
 	count_vm_event(VSWAP_SWAPOFF_MOVE);
 out:
 	folio_unlock(folio);
@@ -1288,6 +1393,15 @@ static int vswap_slots_get(void *data, u64 *val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(vswap_nr_slots_fops, vswap_slots_get, NULL, "%llu\n");
 
+/* Slots whose swap map and swap_cgroup pages are populated. */
+static int vswap_populated_get(void *data, u64 *val)
+{
+	*val = min_t(u64, READ_ONCE(vswap_chunks) * VSWAP_CHUNK_SLOTS,
+		     vswap_si->max);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(vswap_populated_fops, vswap_populated_get, NULL, "%llu\n");
+
 static int vswap_type_get(void *data, u64 *val)
 {
 	*val = vswap_type;
@@ -1315,6 +1429,7 @@ static void vswap_debugfs_init(void)
 	debugfs_create_file("metadata_bytes", 0444, dir, NULL,
 			    &vswap_metadata_fops);
 	debugfs_create_file("slots", 0444, dir, NULL, &vswap_nr_slots_fops);
+	debugfs_create_file("populated", 0444, dir, NULL, &vswap_populated_fops);
 }
 #else
 static inline void vswap_debugfs_init(void) { }

@@ -14,6 +14,7 @@
 
 struct folio;
 struct kobj_attribute;
+struct mem_cgroup;
 struct writeback_control;
 struct zswap_entry;
 
@@ -55,7 +56,7 @@ static inline bool is_vswap_device(struct swap_info_struct *si)
 }
 
 bool vswap_enabled(void);
-long vswap_nr_free(void);
+long vswap_nr_free(struct mem_cgroup *memcg);
 swp_entry_t vswap_alloc(struct folio *folio);
 int vswap_writepage(struct folio *folio, struct writeback_control *wbc);
 bool vswap_read_folio(struct folio *folio);
@@ -107,7 +108,7 @@ static inline bool vswap_enabled(void)
 	return false;
 }
 
-static inline long vswap_nr_free(void)
+static inline long vswap_nr_free(struct mem_cgroup *memcg)
 {
 	return 0;
 }
