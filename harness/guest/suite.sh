@@ -24,6 +24,9 @@ swap_roundtrip   300 none        $BIN/swap_roundtrip
 virtual_swap     300 none        $BIN/virtual_swap
 vswap_disk       600 none        $BIN/vswap_disk
 vswap_zram       600 none        $BIN/vswap_zram
+vswap_fail       600 none        $BIN/vswap_fail
+vswap_capacity   600 none        $BIN/vswap_capacity
+swap_account     300 none        $BIN/swap_account
 test_zswap       600 fast+zswap  $BIN/test_zswap
 test_memcontrol  900 fast        $BIN/test_memcontrol
 test_zswap_vswap 600 fast+zswap+vswap $BIN/test_zswap

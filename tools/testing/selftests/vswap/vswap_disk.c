@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,30 +90,14 @@ static char *map_pages(struct __test_metadata *_metadata, size_t npages)
 	return p;
 }
 
-/* "Writeback:" of /proc/meminfo, in KiB; -1 if it cannot be read. */
-static long meminfo_writeback_kb(void)
-{
-	FILE *f = fopen("/proc/meminfo", "r");
-	char line[128];
-	long kb = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Writeback: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
-}
-
 /* Wait, up to 10 s, until no page is under writeback. */
 static void wait_swap_writeback(struct __test_metadata *_metadata)
 {
 	int i;
 
-	for (i = 0; i < 1000 && meminfo_writeback_kb() != 0; i++)
+	for (i = 0; i < 1000 && meminfo_kb("Writeback") != 0; i++)
 		usleep(10000);
-	ASSERT_EQ(0, meminfo_writeback_kb());
+	ASSERT_EQ(0, meminfo_kb("Writeback"));
 }
 
 /* Pages whose pagemap entry differs between @a and @b. */
@@ -523,6 +508,79 @@ TEST_F_TIMEOUT(disk, toggle_under_load, TIMEOUT)
 	EXPECT_EQ(0, read_long(VSWAP_DEBUGFS "disk"));
 	verify(_metadata, self->buf, n, PAGE_MIXED, 31);
 	free(pm);
+}
+
+/*
+ * A child that pages @npages random pages out to the disk, reports that
+ * on @ready, and waits to be killed.
+ */
+static void swapped_child(size_t npages, int ready, uint64_t seed)
+{
+	char *p = mmap(NULL, npages * page_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		_exit(1);
+	madvise(p, npages * page_size, MADV_NOHUGEPAGE);
+	pattern_fill(p, npages, PAGE_RANDOM, seed);
+	madvise(p, npages * page_size, MADV_PAGEOUT);
+	if (write(ready, "r", 1) != 1)
+		_exit(2);
+	for (;;)
+		pause();
+}
+
+/*
+ * swapoff while the tasks that own the device's pages are killed: slots
+ * are freed under swapoff's feet (a slot's folio gone, its release still
+ * to come), which must never fail swapoff with -ENOMEM.  Ten rounds of
+ * four tasks, killed while swapoff runs; the test's own pages on the
+ * same device come back intact every time.
+ */
+#define EXIT_ROUNDS	10
+#define EXIT_TASKS	4
+
+TEST_F_TIMEOUT(disk, swapoff_while_owners_exit, TIMEOUT)
+{
+	size_t per = VSWAP_MB(4) / page_size, n = VSWAP_MB(4) / page_size;
+	pid_t pid[EXIT_TASKS];
+	int round, i, status, fds[2];
+	char c;
+
+	for (round = 0; round < EXIT_ROUNDS; round++) {
+		if (round)
+			ASSERT_EQ(0, swap_on(fast_dev(), 10));
+		pattern_fill(self->buf, n, PAGE_RANDOM, 100 + round);
+		page_out_virtual(_metadata, self->buf, n, self->type, NULL);
+		ASSERT_EQ(0, pipe(fds));
+		for (i = 0; i < EXIT_TASKS; i++) {
+			pid[i] = fork();
+			ASSERT_GE(pid[i], 0);
+			if (!pid[i])
+				swapped_child(per, fds[1], 200 + i);
+		}
+		for (i = 0; i < EXIT_TASKS; i++)
+			ASSERT_EQ(1, read(fds[0], &c, 1));
+		close(fds[0]);
+		close(fds[1]);
+
+		/* The kills land while swapoff walks the descriptors. */
+		if (!fork()) {
+			usleep(1000 * (round % 5));
+			for (i = 0; i < EXIT_TASKS; i++)
+				kill(pid[i], SIGKILL);
+			_exit(0);
+		}
+		ASSERT_EQ(0, swap_off(fast_dev())) {
+			TH_LOG("round %d: swapoff: %s", round, strerror(errno));
+		}
+		for (i = 0; i < EXIT_TASKS; i++)
+			ASSERT_EQ(pid[i], waitpid(pid[i], &status, 0));
+		while (wait(&status) > 0)
+			;
+		verify(_metadata, self->buf, n, PAGE_RANDOM, 100 + round);
+	}
+	EXPECT_EQ(0, read_long(VSWAP_DEBUGFS "disk"));
 }
 
 TEST_HARNESS_MAIN

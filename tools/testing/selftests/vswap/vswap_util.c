@@ -75,6 +75,13 @@ static void page_fill(uint64_t *w, size_t index, enum page_kind kind,
 		for (j = 0; j < n; j++)
 			w[j] = (index << 16) ^ (seed << 48) ^ (j & 0x7);
 		break;
+	case PAGE_HALF:
+		s = (index + 1) * 0x9e3779b97f4a7c15ULL ^ seed;
+		for (j = 0; j < n / 2; j++)
+			w[j] = xorshift(&s);
+		for (; j < n; j++)
+			w[j] = (index << 16) ^ (seed << 48) ^ (j & 0x7);
+		break;
 	default:
 		s = (index + 1) * 0x9e3779b97f4a7c15ULL ^ seed;
 		for (j = 0; j < n; j++)
@@ -119,6 +126,20 @@ long pattern_check(const void *buf, size_t npages, enum page_kind mix,
 	}
 	free(want);
 	return -1;
+}
+
+bool pattern_page_ok(const void *page, size_t index, enum page_kind mix,
+		  uint64_t seed)
+{
+	uint64_t *want = malloc(page_size);
+	bool same;
+
+	if (!want)
+		return false;
+	page_fill(want, index, page_kind_of(mix, index), seed);
+	same = !memcmp(want, page, page_size);
+	free(want);
+	return same;
 }
 
 int pagemap_read(const void *addr, size_t npages, uint64_t *out)
@@ -286,6 +307,25 @@ long key_value(const char *path, const char *key)
 	}
 	fclose(f);
 	return ret;
+}
+
+long meminfo_kb(const char *key)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	size_t len = strlen(key);
+	char line[128];
+	long kb = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, len) && line[len] == ':') {
+			kb = strtol(line + len + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return kb;
 }
 
 long vmstat_read(const char *name)

@@ -23,6 +23,7 @@ enum page_kind {
 	PAGE_TEXT,		/* compresses well, index in every word */
 	PAGE_RANDOM,		/* xorshift stream seeded by the index: incompressible */
 	PAGE_MIXED,		/* pattern_fill(): kind chosen by index % 4 */
+	PAGE_HALF,		/* random first half, text second: compresses to ~1/2 */
 };
 
 extern size_t page_size;
@@ -36,6 +37,10 @@ void pattern_fill(void *buf, size_t npages, enum page_kind mix, uint64_t seed);
 /* Returns the index of the first wrong page, or -1 if every byte matches. */
 long pattern_check(const void *buf, size_t npages, enum page_kind mix,
 		   uint64_t seed, char *why, size_t whylen);
+
+/* Does @page hold exactly page @index of pattern @mix, @seed? */
+bool pattern_page_ok(const void *page, size_t index, enum page_kind mix,
+		  uint64_t seed);
 
 /* /proc/self/pagemap: bit 63 present, bit 62 swapped, type and offset. */
 int pagemap_read(const void *addr, size_t npages, uint64_t *out);
@@ -59,6 +64,8 @@ int write_file(const char *path, const char *fmt, ...);
 int write_file_at(const char *dir, const char *file, const char *fmt, ...);
 long read_long(const char *path);
 long vmstat_read(const char *name);
+/* The value of @key in /proc/meminfo, in KiB; -1 if it cannot be read. */
+long meminfo_kb(const char *key);
 long key_value(const char *path, const char *key);
 
 int zswap_set_enabled(bool on);
