@@ -72,7 +72,8 @@ miss=$(cat "${paths[@]}" | sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=\(.*\)$/\1 \2/p' 
 	     END { for (i = 1; i <= n; i++) print order[i], val[order[i]] }' |
 	while read -r opt val; do
 		# The baseline has no options of the series to keep.
-		[ "$VARIANT" = base ] && [[ $opt == CONFIG_VIRTUAL_SWAP* ]] && continue
+		[ "$VARIANT" = base ] && [[ $opt == CONFIG_VIRTUAL_SWAP* ||
+			$opt == CONFIG_TEST_ZSWAP_COMPRESSOR ]] && continue
 		got=$(sed -n "s/^$opt=//p" "$CFG/.config")
 		if [ "$val" = n ]; then
 			[ -z "$got" ] || echo "$opt=$got (wanted n)"

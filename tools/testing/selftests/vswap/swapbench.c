@@ -389,14 +389,15 @@ static int swap_metadata(const char *kind_name, const char *dev, int pct)
 
 /*
  * Compressor bound.  The raw speed of zswap's compressor comes from the
- * kernel's debugfs micro-benchmark (mm/vswap_bench.c, CONFIG_VIRTUAL_SWAP_BENCH):
- * it compresses and decompresses the pages written to it the way zswap
- * does, timed in the kernel.  The baseline kernel has no such file; there
- * the workload prints only zswap's own figures and the report takes the raw
+ * kernel's test module lib/test_zswap_compressor.c
+ * (CONFIG_TEST_ZSWAP_COMPRESSOR), a micro-benchmark in debugfs: it
+ * compresses and decompresses the pages written to it the way zswap does,
+ * timed in the kernel.  The baseline kernel has no such module; there the
+ * workload prints only zswap's own figures and the report takes the raw
  * ones from the series kernel (same algorithm, same guest).
  */
-#define BENCH_DIR	"/sys/kernel/debug/vswap_bench"
-#define BENCH_MAX_MB	32	/* VSWAP_BENCH_MAX_BYTES */
+#define BENCH_DIR	"/sys/kernel/debug/test_zswap_compressor"
+#define BENCH_MAX_MB	32	/* ZCOMP_BENCH_MAX_BYTES */
 
 /* The number after " @key=" in @line, or -1. */
 static double word_value(const char *line, const char *key)

@@ -1,31 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Compressor micro-benchmark for the virtual swap series ("make bench",
- * workload "compressor").
+ * Test module for the raw speed of zswap's compressor
+ * (CONFIG_TEST_ZSWAP_COMPRESSOR).
  *
  * zswap store and load cost more than compressing and decompressing a page:
  * there is reclaim, the swap cache, the zpool, the tree and the page table
- * around every call.  To say how much more, the benchmark needs the raw
- * speed of the very same compressor in the very same kernel.  This file
+ * around every call.  To say how much more, a benchmark needs the raw
+ * speed of the very same compressor in the very same kernel.  This module
  * measures it on pages the user supplies, calling crypto_acomp the way
- * zswap_compress() and zswap_decompress() in mm/zswap.c do.
+ * zswap_compress() and zswap_decompress() in mm/zswap.c do.  The workload
+ * "compressor" of tools/testing/selftests/vswap/swapbench.c uses it.
  *
- * /sys/kernel/debug/vswap_bench/
+ * /sys/kernel/debug/test_zswap_compressor/
  *   compressor  the crypto algorithm to use; starts as zswap's build-time
  *               default (CONFIG_ZSWAP_COMPRESSOR_DEFAULT).  Writing a name
  *               the crypto API cannot provide fails with -EINVAL.
  *   data        write-only: whole pages, appended in order.  A write at
  *               offset 0, or an open with O_TRUNC, starts a new data set;
- *               at most VSWAP_BENCH_MAX_BYTES are kept.
+ *               at most ZCOMP_BENCH_MAX_BYTES are kept.
  *   result      read-only: reading runs the benchmark over the data and
  *               returns one line of "key=value" words.
  *
  * Nothing here is charged to a memory cgroup: the pages are the benchmark's
- * own, not the writer's, and the swap workload that uses this file runs in
- * a small cgroup that must only hold its own pages.
+ * own, not the writer's, and the swap workload that uses this module runs
+ * in a small cgroup that must only hold its own pages.  Unloading the
+ * module frees them.
  */
 
-#define pr_fmt(fmt) "vswap_bench: " fmt
+#define pr_fmt(fmt) "test_zswap_compressor: " fmt
 
 #include <crypto/acompress.h>
 #include <linux/bitmap.h>
@@ -37,6 +39,7 @@
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/scatterlist.h>
 #include <linux/seq_file.h>
@@ -50,29 +53,31 @@
  * their compressed copies and the decompressed pages), so keep it small
  * enough for a test guest; 8192 4 KiB pages are plenty for a stable figure.
  */
-#define VSWAP_BENCH_MAX_BYTES	SZ_32M
-#define VSWAP_BENCH_MAX_PAGES	(VSWAP_BENCH_MAX_BYTES >> PAGE_SHIFT)
-#define VSWAP_BENCH_WARMUP_PAGES	64U
+#define ZCOMP_BENCH_MAX_BYTES	SZ_32M
+#define ZCOMP_BENCH_MAX_PAGES	(ZCOMP_BENCH_MAX_BYTES >> PAGE_SHIFT)
+#define ZCOMP_BENCH_WARMUP_PAGES	64U
 /*
  * Each timed loop is repeated over the whole data set until it has run
  * this long: a guest without a usable TSC keeps time in jiffies, and a
  * pass can be as short as a few ticks.
  */
-#define VSWAP_BENCH_MIN_NS	(250 * NSEC_PER_MSEC)
-#define VSWAP_BENCH_MAX_PASSES	64
+#define ZCOMP_BENCH_MIN_NS	(250 * NSEC_PER_MSEC)
+#define ZCOMP_BENCH_MAX_PASSES	64
 
-/* Everything below is protected by vswap_bench_lock. */
-static DEFINE_MUTEX(vswap_bench_lock);
-static char vswap_bench_alg[CRYPTO_MAX_ALG_NAME] = CONFIG_ZSWAP_COMPRESSOR_DEFAULT;
-/* The data set: VSWAP_BENCH_MAX_PAGES slots, the first nr_pages filled. */
-static struct page **vswap_bench_pages;
-static unsigned int vswap_bench_nr_pages;
+static struct dentry *zcomp_bench_dir;
+
+/* Everything below is protected by zcomp_bench_lock. */
+static DEFINE_MUTEX(zcomp_bench_lock);
+static char zcomp_bench_alg[CRYPTO_MAX_ALG_NAME] = CONFIG_ZSWAP_COMPRESSOR_DEFAULT;
+/* The data set: ZCOMP_BENCH_MAX_PAGES slots, the first nr_pages filled. */
+static struct page **zcomp_bench_pages;
+static unsigned int zcomp_bench_nr_pages;
 
 /*
  * Work space of one run: compressed copies, decompressed pages and what
  * the compression of each page gave.  Allocated before the clock starts.
  */
-struct vswap_bench_run {
+struct zcomp_bench_run {
 	struct crypto_acomp *acomp;
 	struct acomp_req *req;
 	struct crypto_wait wait;
@@ -83,17 +88,17 @@ struct vswap_bench_run {
 	unsigned long *rejected;	/* pages zswap would not store */
 };
 
-/* Drop the data set; the caller holds vswap_bench_lock. */
-static void vswap_bench_reset(void)
+/* Drop the data set; the caller holds zcomp_bench_lock. */
+static void zcomp_bench_reset(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < vswap_bench_nr_pages; i++)
-		__free_page(vswap_bench_pages[i]);
-	vswap_bench_nr_pages = 0;
+	for (i = 0; i < zcomp_bench_nr_pages; i++)
+		__free_page(zcomp_bench_pages[i]);
+	zcomp_bench_nr_pages = 0;
 }
 
-static void vswap_bench_free_pages(struct page **pages, unsigned int nr)
+static void zcomp_bench_free_pages(struct page **pages, unsigned int nr)
 {
 	unsigned int i;
 
@@ -106,7 +111,7 @@ static void vswap_bench_free_pages(struct page **pages, unsigned int nr)
 }
 
 /* Fill @nr freshly allocated pages; NULL on failure, nothing left over. */
-static struct page **vswap_bench_alloc_pages(unsigned int nr, gfp_t gfp)
+static struct page **zcomp_bench_alloc_pages(unsigned int nr, gfp_t gfp)
 {
 	struct page **pages = kvcalloc(nr, sizeof(*pages), GFP_KERNEL);
 	unsigned int i;
@@ -117,17 +122,17 @@ static struct page **vswap_bench_alloc_pages(unsigned int nr, gfp_t gfp)
 		/* Low memory, so that sg_init_one() can take page_address(). */
 		pages[i] = alloc_page(gfp);
 		if (!pages[i]) {
-			vswap_bench_free_pages(pages, i);
+			zcomp_bench_free_pages(pages, i);
 			return NULL;
 		}
 	}
 	return pages;
 }
 
-static void vswap_bench_run_free(struct vswap_bench_run *run, unsigned int nr)
+static void zcomp_bench_run_free(struct zcomp_bench_run *run, unsigned int nr)
 {
-	vswap_bench_free_pages(run->stored, nr);
-	vswap_bench_free_pages(run->out, nr);
+	zcomp_bench_free_pages(run->stored, nr);
+	zcomp_bench_free_pages(run->out, nr);
 	kvfree(run->len);
 	bitmap_free(run->rejected);
 	kfree(run->buffer);
@@ -142,10 +147,10 @@ static void vswap_bench_run_free(struct vswap_bench_run *run, unsigned int nr)
  * one CPU: the same algorithm lookup, the same callback, so that an
  * asynchronous implementation is waited for exactly as zswap waits.
  */
-static int vswap_bench_run_alloc(struct vswap_bench_run *run, unsigned int nr)
+static int zcomp_bench_run_alloc(struct zcomp_bench_run *run, unsigned int nr)
 {
 	memset(run, 0, sizeof(*run));
-	run->acomp = crypto_alloc_acomp_node(vswap_bench_alg, 0, 0, numa_node_id());
+	run->acomp = crypto_alloc_acomp_node(zcomp_bench_alg, 0, 0, numa_node_id());
 	if (IS_ERR(run->acomp))
 		return PTR_ERR(run->acomp);
 	run->req = acomp_request_alloc(run->acomp);
@@ -157,8 +162,8 @@ static int vswap_bench_run_alloc(struct vswap_bench_run *run, unsigned int nr)
 	 * the first write to a page can cost far more than the compressor (a
 	 * hypervisor that maps guest memory lazily faults it in then).
 	 */
-	run->stored = vswap_bench_alloc_pages(nr, GFP_KERNEL | __GFP_ZERO);
-	run->out = vswap_bench_alloc_pages(nr, GFP_KERNEL | __GFP_ZERO);
+	run->stored = zcomp_bench_alloc_pages(nr, GFP_KERNEL | __GFP_ZERO);
+	run->out = zcomp_bench_alloc_pages(nr, GFP_KERNEL | __GFP_ZERO);
 	if (!run->req || !run->buffer || !run->len || !run->rejected ||
 	    !run->stored || !run->out)
 		return -ENOMEM;
@@ -176,7 +181,7 @@ static int vswap_bench_run_alloc(struct vswap_bench_run *run, unsigned int nr)
  * page goes to disk; here it is kept uncompressed and restored with a copy,
  * so that every page is timed the same way and round-trips.
  */
-static void vswap_bench_compress_page(struct vswap_bench_run *run,
+static void zcomp_bench_compress_page(struct zcomp_bench_run *run,
 				      unsigned int i, struct page *page)
 {
 	struct scatterlist input, output;
@@ -199,7 +204,7 @@ static void vswap_bench_compress_page(struct vswap_bench_run *run,
 }
 
 /* One page as zswap_decompress() does it; false if it does not decompress. */
-static bool vswap_bench_decompress_page(struct vswap_bench_run *run,
+static bool zcomp_bench_decompress_page(struct zcomp_bench_run *run,
 					unsigned int i)
 {
 	struct scatterlist input, output;
@@ -221,7 +226,7 @@ static bool vswap_bench_decompress_page(struct vswap_bench_run *run,
  * Print " @key=" @bytes in @ns as MiB/s, the unit of swapbench, with one
  * decimal (no floating point in the kernel).
  */
-static void vswap_bench_print_mibps(struct seq_file *m, const char *key,
+static void zcomp_bench_print_mibps(struct seq_file *m, const char *key,
 				    u64 bytes, u64 ns)
 {
 	u64 tenths = div64_u64(bytes * 10 * NSEC_PER_SEC,
@@ -233,14 +238,14 @@ static void vswap_bench_print_mibps(struct seq_file *m, const char *key,
 }
 
 /**
- * vswap_bench_result_show() - run the benchmark and print its result
+ * zcomp_bench_result_show() - run the benchmark and print its result
  * @m: the seq_file of the "result" file
  * @v: unused
  *
  * After an untimed warm-up round trip of the first pages, compresses
  * every page of the data set, then decompresses every page, each loop
  * timed as a whole with ktime_get_ns() and repeated until it has run for
- * VSWAP_BENCH_MIN_NS, and only then compares
+ * ZCOMP_BENCH_MIN_NS, and only then compares
  * the decompressed pages with the originals, so that neither the check nor
  * any allocation is in the timed loops.  Both speeds are in uncompressed
  * bytes per second, like zswap's store and load throughput.
@@ -249,20 +254,20 @@ static void vswap_bench_print_mibps(struct seq_file *m, const char *key,
  * algorithm cannot be allocated, -ENOMEM, or -EIO if a page does not come
  * back as it was.
  */
-static int vswap_bench_result_show(struct seq_file *m, void *v)
+static int zcomp_bench_result_show(struct seq_file *m, void *v)
 {
 	unsigned int nr, i, rejected, comp_passes = 0, decomp_passes = 0;
-	struct vswap_bench_run run;
+	struct zcomp_bench_run run;
 	u64 t0, comp_ns, decomp_ns, in_bytes, out_bytes = 0;
 	int ret;
 
-	mutex_lock(&vswap_bench_lock);
-	nr = vswap_bench_nr_pages;
+	mutex_lock(&zcomp_bench_lock);
+	nr = zcomp_bench_nr_pages;
 	if (!nr) {
 		ret = -ENODATA;
 		goto unlock;
 	}
-	ret = vswap_bench_run_alloc(&run, nr);
+	ret = zcomp_bench_run_alloc(&run, nr);
 	if (ret) {
 		/* An unknown name is the user's mistake, not a missing file. */
 		if (ret == -ENOENT)
@@ -275,42 +280,42 @@ static int vswap_bench_result_show(struct seq_file *m, void *v)
 	 * an algorithm sets up its state and, under emulation, has its code
 	 * translated, which zswap in steady state does not pay either.
 	 */
-	for (i = 0; i < min(nr, VSWAP_BENCH_WARMUP_PAGES); i++) {
-		vswap_bench_compress_page(&run, i, vswap_bench_pages[i]);
-		vswap_bench_decompress_page(&run, i);
+	for (i = 0; i < min(nr, ZCOMP_BENCH_WARMUP_PAGES); i++) {
+		zcomp_bench_compress_page(&run, i, zcomp_bench_pages[i]);
+		zcomp_bench_decompress_page(&run, i);
 	}
 
 	/* Every pass gives the same result; the last one is checked. */
 	t0 = ktime_get_ns();
 	do {
 		for (i = 0; i < nr; i++) {
-			vswap_bench_compress_page(&run, i, vswap_bench_pages[i]);
+			zcomp_bench_compress_page(&run, i, zcomp_bench_pages[i]);
 			cond_resched();
 		}
 		comp_ns = ktime_get_ns() - t0;
-	} while (++comp_passes < VSWAP_BENCH_MAX_PASSES &&
-		 comp_ns < VSWAP_BENCH_MIN_NS);
+	} while (++comp_passes < ZCOMP_BENCH_MAX_PASSES &&
+		 comp_ns < ZCOMP_BENCH_MIN_NS);
 
 	t0 = ktime_get_ns();
 	do {
 		for (i = 0; i < nr; i++) {
-			if (!vswap_bench_decompress_page(&run, i)) {
+			if (!zcomp_bench_decompress_page(&run, i)) {
 				pr_warn("%s: page %u does not decompress\n",
-					vswap_bench_alg, i);
+					zcomp_bench_alg, i);
 				ret = -EIO;
 				goto free;
 			}
 			cond_resched();
 		}
 		decomp_ns = ktime_get_ns() - t0;
-	} while (++decomp_passes < VSWAP_BENCH_MAX_PASSES &&
-		 decomp_ns < VSWAP_BENCH_MIN_NS);
+	} while (++decomp_passes < ZCOMP_BENCH_MAX_PASSES &&
+		 decomp_ns < ZCOMP_BENCH_MIN_NS);
 
 	for (i = 0; i < nr; i++) {
-		if (memcmp(page_address(vswap_bench_pages[i]),
+		if (memcmp(page_address(zcomp_bench_pages[i]),
 			   page_address(run.out[i]), PAGE_SIZE)) {
 			pr_warn("%s: page %u differs after the round trip\n",
-				vswap_bench_alg, i);
+				zcomp_bench_alg, i);
 			ret = -EIO;
 			goto free;
 		}
@@ -320,35 +325,35 @@ static int vswap_bench_result_show(struct seq_file *m, void *v)
 	in_bytes = (u64)nr * PAGE_SIZE;
 	rejected = bitmap_weight(run.rejected, nr);
 	seq_printf(m, "compressor algo=%s pages=%u in_bytes=%llu out_bytes=%llu rejected=%u",
-		   vswap_bench_alg, nr, in_bytes, out_bytes, rejected);
+		   zcomp_bench_alg, nr, in_bytes, out_bytes, rejected);
 	seq_printf(m, " compress_passes=%u compress_ns=%llu decompress_passes=%u decompress_ns=%llu",
 		   comp_passes, comp_ns, decomp_passes, decomp_ns);
-	vswap_bench_print_mibps(m, "compress_mbps", in_bytes * comp_passes, comp_ns);
-	vswap_bench_print_mibps(m, "decompress_mbps", in_bytes * decomp_passes,
+	zcomp_bench_print_mibps(m, "compress_mbps", in_bytes * comp_passes, comp_ns);
+	zcomp_bench_print_mibps(m, "decompress_mbps", in_bytes * decomp_passes,
 				decomp_ns);
 	seq_putc(m, '\n');
 free:
-	vswap_bench_run_free(&run, nr);
+	zcomp_bench_run_free(&run, nr);
 unlock:
-	mutex_unlock(&vswap_bench_lock);
+	mutex_unlock(&zcomp_bench_lock);
 	return ret;
 }
-DEFINE_SHOW_ATTRIBUTE(vswap_bench_result);
+DEFINE_SHOW_ATTRIBUTE(zcomp_bench_result);
 
-static ssize_t vswap_bench_alg_read(struct file *file, char __user *ubuf,
+static ssize_t zcomp_bench_alg_read(struct file *file, char __user *ubuf,
 				    size_t count, loff_t *ppos)
 {
 	char name[CRYPTO_MAX_ALG_NAME + 1];
 	int len;
 
-	mutex_lock(&vswap_bench_lock);
-	len = scnprintf(name, sizeof(name), "%s\n", vswap_bench_alg);
-	mutex_unlock(&vswap_bench_lock);
+	mutex_lock(&zcomp_bench_lock);
+	len = scnprintf(name, sizeof(name), "%s\n", zcomp_bench_alg);
+	mutex_unlock(&zcomp_bench_lock);
 	return simple_read_from_buffer(ubuf, count, ppos, name, len);
 }
 
 /* The whole name in one write, as "echo lz4 > compressor" does it. */
-static ssize_t vswap_bench_alg_write(struct file *file, const char __user *ubuf,
+static ssize_t zcomp_bench_alg_write(struct file *file, const char __user *ubuf,
 				     size_t count, loff_t *ppos)
 {
 	char name[CRYPTO_MAX_ALG_NAME];
@@ -363,34 +368,34 @@ static ssize_t vswap_bench_alg_write(struct file *file, const char __user *ubuf,
 	/* Checked now, so that a typo shows at the write, not at the run. */
 	if (!*s || !crypto_has_acomp(s, 0, 0))
 		return -EINVAL;
-	mutex_lock(&vswap_bench_lock);
-	strscpy(vswap_bench_alg, s, sizeof(vswap_bench_alg));
-	mutex_unlock(&vswap_bench_lock);
+	mutex_lock(&zcomp_bench_lock);
+	strscpy(zcomp_bench_alg, s, sizeof(zcomp_bench_alg));
+	mutex_unlock(&zcomp_bench_lock);
 	*ppos += count;
 	return count;
 }
 
-static const struct file_operations vswap_bench_alg_fops = {
+static const struct file_operations zcomp_bench_alg_fops = {
 	.owner = THIS_MODULE,
-	.read = vswap_bench_alg_read,
-	.write = vswap_bench_alg_write,
+	.read = zcomp_bench_alg_read,
+	.write = zcomp_bench_alg_write,
 	.llseek = default_llseek,
 };
 
 /* "> data" in a shell (O_TRUNC) frees the data set. */
-static int vswap_bench_data_open(struct inode *inode, struct file *file)
+static int zcomp_bench_data_open(struct inode *inode, struct file *file)
 {
 	if ((file->f_mode & FMODE_WRITE) && (file->f_flags & O_TRUNC)) {
-		mutex_lock(&vswap_bench_lock);
-		vswap_bench_reset();
-		mutex_unlock(&vswap_bench_lock);
+		mutex_lock(&zcomp_bench_lock);
+		zcomp_bench_reset();
+		mutex_unlock(&zcomp_bench_lock);
 	}
 	/* Only sequential writes make sense; the position is the data size. */
 	return nonseekable_open(inode, file);
 }
 
 /**
- * vswap_bench_data_write() - add whole pages to the data set
+ * zcomp_bench_data_write() - add whole pages to the data set
  * @file: the "data" file
  * @ubuf: the pages
  * @count: their size, a multiple of PAGE_SIZE
@@ -400,9 +405,9 @@ static int vswap_bench_data_open(struct inode *inode, struct file *file)
  * write that fails leaves it as it was.
  *
  * Return: @count, -EINVAL for a partial page or a write anywhere but at 0
- * or the end, -EFBIG beyond VSWAP_BENCH_MAX_BYTES, -ENOMEM or -EFAULT.
+ * or the end, -EFBIG beyond ZCOMP_BENCH_MAX_BYTES, -ENOMEM or -EFAULT.
  */
-static ssize_t vswap_bench_data_write(struct file *file, const char __user *ubuf,
+static ssize_t zcomp_bench_data_write(struct file *file, const char __user *ubuf,
 				      size_t count, loff_t *ppos)
 {
 	unsigned int nr = count >> PAGE_SHIFT, first, i;
@@ -411,25 +416,25 @@ static ssize_t vswap_bench_data_write(struct file *file, const char __user *ubuf
 
 	if (!count || offset_in_page(count))
 		return -EINVAL;
-	mutex_lock(&vswap_bench_lock);
-	first = *ppos ? vswap_bench_nr_pages : 0;
+	mutex_lock(&zcomp_bench_lock);
+	first = *ppos ? zcomp_bench_nr_pages : 0;
 	if (*ppos != (loff_t)first << PAGE_SHIFT) {
 		ret = -EINVAL;
 		goto unlock;
 	}
-	if (count > VSWAP_BENCH_MAX_BYTES || first + nr > VSWAP_BENCH_MAX_PAGES) {
+	if (count > ZCOMP_BENCH_MAX_BYTES || first + nr > ZCOMP_BENCH_MAX_PAGES) {
 		ret = -EFBIG;
 		goto unlock;
 	}
-	if (!vswap_bench_pages) {
-		vswap_bench_pages = kvcalloc(VSWAP_BENCH_MAX_PAGES,
-					     sizeof(*vswap_bench_pages), GFP_KERNEL);
-		if (!vswap_bench_pages) {
+	if (!zcomp_bench_pages) {
+		zcomp_bench_pages = kvcalloc(ZCOMP_BENCH_MAX_PAGES,
+					     sizeof(*zcomp_bench_pages), GFP_KERNEL);
+		if (!zcomp_bench_pages) {
 			ret = -ENOMEM;
 			goto unlock;
 		}
 	}
-	pages = vswap_bench_alloc_pages(nr, GFP_KERNEL);
+	pages = zcomp_bench_alloc_pages(nr, GFP_KERNEL);
 	if (!pages) {
 		ret = -ENOMEM;
 		goto unlock;
@@ -437,37 +442,54 @@ static ssize_t vswap_bench_data_write(struct file *file, const char __user *ubuf
 	for (i = 0; i < nr; i++) {
 		if (copy_from_user(page_address(pages[i]),
 				   ubuf + ((size_t)i << PAGE_SHIFT), PAGE_SIZE)) {
-			vswap_bench_free_pages(pages, nr);
+			zcomp_bench_free_pages(pages, nr);
 			ret = -EFAULT;
 			goto unlock;
 		}
 		cond_resched();
 	}
 	if (!first)
-		vswap_bench_reset();
-	memcpy(vswap_bench_pages + first, pages, nr * sizeof(*pages));
+		zcomp_bench_reset();
+	memcpy(zcomp_bench_pages + first, pages, nr * sizeof(*pages));
 	kvfree(pages);
-	vswap_bench_nr_pages = first + nr;
+	zcomp_bench_nr_pages = first + nr;
 	*ppos += count;
 	ret = count;
 unlock:
-	mutex_unlock(&vswap_bench_lock);
+	mutex_unlock(&zcomp_bench_lock);
 	return ret;
 }
 
-static const struct file_operations vswap_bench_data_fops = {
+static const struct file_operations zcomp_bench_data_fops = {
 	.owner = THIS_MODULE,
-	.open = vswap_bench_data_open,
-	.write = vswap_bench_data_write,
+	.open = zcomp_bench_data_open,
+	.write = zcomp_bench_data_write,
 };
 
-static int __init vswap_bench_init(void)
+static int __init zcomp_bench_init(void)
 {
-	struct dentry *dir = debugfs_create_dir("vswap_bench", NULL);
-
-	debugfs_create_file("compressor", 0600, dir, NULL, &vswap_bench_alg_fops);
-	debugfs_create_file("data", 0200, dir, NULL, &vswap_bench_data_fops);
-	debugfs_create_file("result", 0400, dir, NULL, &vswap_bench_result_fops);
+	zcomp_bench_dir = debugfs_create_dir("test_zswap_compressor", NULL);
+	debugfs_create_file("compressor", 0600, zcomp_bench_dir, NULL,
+			    &zcomp_bench_alg_fops);
+	debugfs_create_file("data", 0200, zcomp_bench_dir, NULL,
+			    &zcomp_bench_data_fops);
+	debugfs_create_file("result", 0400, zcomp_bench_dir, NULL,
+			    &zcomp_bench_result_fops);
 	return 0;
 }
-late_initcall(vswap_bench_init);
+
+static void __exit zcomp_bench_exit(void)
+{
+	/* Waits for the files' callers to return; no new ones can come. */
+	debugfs_remove_recursive(zcomp_bench_dir);
+	mutex_lock(&zcomp_bench_lock);
+	zcomp_bench_reset();
+	mutex_unlock(&zcomp_bench_lock);
+	kvfree(zcomp_bench_pages);
+}
+
+module_init(zcomp_bench_init);
+module_exit(zcomp_bench_exit);
+
+MODULE_DESCRIPTION("Raw compress and decompress speed of zswap's compressor");
+MODULE_LICENSE("GPL");
