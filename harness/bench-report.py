@@ -126,10 +126,11 @@ def main():
 
     # The compressor bound: zswap's store and load throughput as a fraction
     # of its compressor's raw speed.  Only the series kernel measures the
-    # raw speed (debugfs vswap_bench); it does not depend on the run-time
-    # switch, so all series rounds give one median, which the baseline's
-    # zswap figures are divided by too (same algorithm, same guest).  The
-    # issue asks for a report, not a goal: an informational line.
+    # raw speed (lib/test_zswap_compressor.c, debugfs test_zswap_compressor/);
+    # it does not depend on the run-time switch, so all series rounds give
+    # one median, which the baseline's zswap figures are divided by too
+    # (same algorithm, same guest).  The issue asks for a report, not a
+    # goal: an informational line.
     raw = {}
     for key in ("compress_mbps", "decompress_mbps"):
         v = [x for m in modes if m != "base" for x in values(m, "compressor", key)]
