@@ -167,9 +167,13 @@ bool vswap_enabled(void)
 #define VSWAP_KEPT_BATCH	SWAP_CLUSTER_MAX
 #define VSWAP_BACKOFF		HZ
 
-/* The same state for a kernel without memcg, or with memcg disabled. */
-static atomic_t vswap_kept_nomemcg;
-static unsigned long vswap_backoff_nomemcg;
+/*
+ * The same state for the system as a whole: for callers that ask about no
+ * memcg in particular (zone_reclaimable_pages(), anon aging), and for a
+ * kernel without memcg or with memcg disabled.  It sees every page.
+ */
+static atomic_t vswap_kept_system;
+static unsigned long vswap_backoff_system;
 
 static atomic_t *vswap_kept(struct mem_cgroup *memcg)
 {
@@ -177,7 +181,7 @@ static atomic_t *vswap_kept(struct mem_cgroup *memcg)
 	if (memcg)
 		return &memcg->vswap_kept;
 #endif
-	return &vswap_kept_nomemcg;
+	return &vswap_kept_system;
 }
 
 static unsigned long *vswap_backoff_until(struct mem_cgroup *memcg)
@@ -186,30 +190,64 @@ static unsigned long *vswap_backoff_until(struct mem_cgroup *memcg)
 	if (memcg)
 		return &memcg->vswap_backoff_until;
 #endif
-	return &vswap_backoff_nomemcg;
+	return &vswap_backoff_system;
+}
+
+static bool vswap_in_backoff(struct mem_cgroup *memcg)
+{
+	unsigned long until = READ_ONCE(*vswap_backoff_until(memcg));
+
+	/* 0 means no backoff; jiffies can be anything. */
+	return until && time_before(jiffies, until);
+}
+
+/*
+ * Count a kept page in @memcg's streak (NULL: the system's).  Nothing is
+ * written while a backoff runs: kept pages then only come from reclaim
+ * that did not ask, and the streak restarts after it.
+ */
+static void vswap_streak_kept(struct mem_cgroup *memcg)
+{
+	atomic_t *kept = vswap_kept(memcg);
+
+	if (vswap_in_backoff(memcg))
+		return;
+	if (atomic_inc_return(kept) < VSWAP_KEPT_BATCH)
+		return;
+	atomic_set(kept, 0);
+	WRITE_ONCE(*vswap_backoff_until(memcg), (jiffies + VSWAP_BACKOFF) | 1);
+	/* The memcg's backoffs, or the system's if that is all there is. */
+	if (memcg || mem_cgroup_disabled())
+		count_vm_event(VSWAP_ZSWAP_BACKOFF);
 }
 
 /* @folio, locked, stays in memory: no backend took it. */
 static void vswap_note_kept(struct folio *folio)
 {
 	struct mem_cgroup *memcg = folio_memcg(folio);
-	atomic_t *kept = vswap_kept(memcg);
 
-	if (atomic_inc_return(kept) < VSWAP_KEPT_BATCH)
-		return;
-	atomic_set(kept, 0);
-	/* 0 means no backoff; jiffies can be anything. */
-	WRITE_ONCE(*vswap_backoff_until(memcg), (jiffies + VSWAP_BACKOFF) | 1);
-	count_vm_event(VSWAP_ZSWAP_BACKOFF);
+	if (memcg)
+		vswap_streak_kept(memcg);
+	vswap_streak_kept(NULL);
 }
 
-/* @folio, locked, was stored: end the streak.  Read first: no bouncing. */
-static void vswap_note_stored(struct folio *folio)
+/* End a streak.  Read first: a stored page writes nothing shared. */
+static void vswap_streak_stored(struct mem_cgroup *memcg)
 {
-	atomic_t *kept = vswap_kept(folio_memcg(folio));
+	atomic_t *kept = vswap_kept(memcg);
 
 	if (atomic_read(kept))
 		atomic_set(kept, 0);
+}
+
+/* @folio, locked, was stored. */
+static void vswap_note_stored(struct folio *folio)
+{
+	struct mem_cgroup *memcg = folio_memcg(folio);
+
+	if (memcg)
+		vswap_streak_stored(memcg);
+	vswap_streak_stored(NULL);
 }
 
 /**
@@ -219,26 +257,26 @@ static void vswap_note_stored(struct folio *folio)
  * Reclaim, memcg and shmem ask whether swapping is possible at all; they
  * add this to get_nr_swap_pages(), the free disk slots, which virtual
  * entries use too.  What virtual swap adds is zswap's room: the pool's
- * (0 while zswap refuses stores for its size), and that of @memcg's
- * memory.zswap.max, bounded by the free virtual slots.  While @memcg is
- * in backoff (see VSWAP_KEPT_BATCH) it is 0: its data does not compress.
+ * (0 while zswap refuses stores for its size), bounded by the free virtual
+ * slots and by @memcg's memory.zswap.max (see
+ * mem_cgroup_zswap_free_pages()).  It is 0 while @memcg, or for NULL the
+ * system, is in backoff: a batch of pages in a row that nothing stored.
  *
- * Return: a lower bound of the pages zswap can still take for @memcg, or
- * 0 if virtual swap is off.
+ * Return: about the pages zswap can still take, or 0 if virtual swap is
+ * off or zswap is not expected to take any.
  */
 long vswap_nr_free(struct mem_cgroup *memcg)
 {
 	struct swap_info_struct *si = READ_ONCE(vswap_si);
-	unsigned long until, free;
+	unsigned long free;
 
-	if (!si || !vswap_enabled())
-		return 0;
-	until = READ_ONCE(*vswap_backoff_until(memcg));
-	if (until && time_before(jiffies, until))
+	/* Cheapest first: workingset_test_recent() asks on every refault. */
+	if (!si || !vswap_enabled() || vswap_in_backoff(memcg))
 		return 0;
 	free = min_t(unsigned long, si->pages - READ_ONCE(si->inuse_pages),
 		     zswap_free_pages());
-	free = min(free, mem_cgroup_zswap_free_pages(memcg));
+	if (free && memcg)
+		free = min(free, mem_cgroup_zswap_free_pages(memcg));
 	return min_t(unsigned long, free, LONG_MAX);
 }
 
@@ -733,9 +771,8 @@ static void vswap_drop_backend(struct folio *folio)
  */
 static int vswap_recharge(struct folio *folio)
 {
-	if (mem_cgroup_disabled() || !cgroup_subsys_on_dfl(memory_cgrp_subsys))
-		return 0;
-	if (lookup_swap_cgroup_id(folio->swap))
+	/* On v1 the record is 0 here, and charging swap is a no-op. */
+	if (mem_cgroup_disabled() || lookup_swap_cgroup_id(folio->swap))
 		return 0;
 	return mem_cgroup_try_charge_swap(folio, folio->swap);
 }
