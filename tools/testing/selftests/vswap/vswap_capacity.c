@@ -30,10 +30,12 @@
 
 struct hog_run {
 	double secs;		/* until the hog died or finished */
+	long backoffs;		/* vswap_zswap_backoff meanwhile */
 	long pgscan_anon;	/* anonymous pages reclaim scanned meanwhile */
 	long pgscan_file;
 	long oom_kills;		/* memory.events oom_kill of its cgroup */
 	int status;		/* its wait status */
+	int bystander;		/* wait status of a task outside its cgroup */
 };
 
 static double now(void)
@@ -45,6 +47,30 @@ static double now(void)
 }
 
 /*
+ * A task outside the hog's cgroup, holding 16 MiB of its own: it checks
+ * them and exits 0 when @go is closed, so that an OOM kill that picked it
+ * instead of the hog shows in its status.
+ */
+static pid_t bystander(int go[2])
+{
+	size_t n = VSWAP_MB(16) / page_size;
+	pid_t pid = fork();
+	char *p, c;
+
+	if (pid)
+		return pid;
+	close(go[1]);
+	p = mmap(NULL, n * page_size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		_exit(21);
+	pattern_fill(p, n, PAGE_TEXT, 92);
+	if (read(go[0], &c, 1) != 0)
+		_exit(22);
+	_exit(pattern_check(p, n, PAGE_TEXT, 92, NULL, 0) == -1 ? 0 : 23);
+}
+
+/*
  * In a new cgroup limited to LIMIT, write @bytes of pattern @kind, page by
  * page, and exit 0 if every page still holds its data at the end.
  */
@@ -53,8 +79,9 @@ static int hog(struct hog_run *run, size_t bytes, enum page_kind kind,
 {
 	size_t n = bytes / page_size;
 	long scan_anon0, scan_file0;
+	pid_t pid, other;
+	int go[2];
 	double t0;
-	pid_t pid;
 
 	rmdir(CG_PATH);
 	if (mkdir(CG_PATH, 0755) ||
@@ -62,6 +89,13 @@ static int hog(struct hog_run *run, size_t bytes, enum page_kind kind,
 	    write_file_at(CG_PATH, "memory.max", "%zu", LIMIT) ||
 	    write_file_at(CG_PATH, "memory.zswap.max", "%s", zswap_max))
 		return -errno;
+	if (pipe(go))
+		return -errno;
+	other = bystander(go);
+	if (other < 0)
+		return -errno;
+	close(go[0]);
+	run->backoffs = vmstat_read("vswap_zswap_backoff");
 	scan_anon0 = vmstat_read("pgscan_anon");
 	scan_file0 = vmstat_read("pgscan_file");
 	t0 = now();
@@ -85,7 +119,11 @@ static int hog(struct hog_run *run, size_t bytes, enum page_kind kind,
 	if (waitpid(pid, &run->status, 0) != pid)
 		return -errno;
 	run->secs = now() - t0;
+	close(go[1]);
+	if (waitpid(other, &run->bystander, 0) != other)
+		return -errno;
 	run->pgscan_anon = vmstat_read("pgscan_anon") - scan_anon0;
+	run->backoffs = vmstat_read("vswap_zswap_backoff") - run->backoffs;
 	run->pgscan_file = vmstat_read("pgscan_file") - scan_file0;
 	run->oom_kills = key_value(CG_PATH "/memory.events", "oom_kill");
 	rmdir(CG_PATH);
@@ -138,9 +176,9 @@ static void run_zswap(struct __test_metadata *_metadata, struct hog_run *run,
 static void log_run(struct __test_metadata *_metadata, const char *what,
 		    const struct hog_run *run)
 {
-	TH_LOG("%-8s %6.2f s, pgscan_anon %ld, pgscan_file %ld, oom_kill %ld, status %#x",
+	TH_LOG("%-8s %6.2f s, pgscan_anon %ld, pgscan_file %ld, oom_kill %ld, backoffs %ld, status %#x",
 	       what, run->secs, run->pgscan_anon, run->pgscan_file,
-	       run->oom_kills, run->status);
+	       run->oom_kills, run->backoffs, run->status);
 }
 
 /*
@@ -156,6 +194,8 @@ static void expect_like_noswap(struct __test_metadata *_metadata,
 
 	log_run(_metadata, "no swap", none);
 	log_run(_metadata, "zswap", zs);
+	EXPECT_EQ(0, none->bystander);
+	EXPECT_EQ(0, zs->bystander);
 	ASSERT_TRUE(WIFSIGNALED(none->status) && WTERMSIG(none->status) == SIGKILL);
 	ASSERT_GE(none->oom_kills, 1);
 	EXPECT_TRUE(WIFSIGNALED(zs->status) && WTERMSIG(zs->status) == SIGKILL);
@@ -172,6 +212,8 @@ TEST_F_TIMEOUT(capacity, incompressible_ooms_like_noswap, TIMEOUT)
 	run_noswap(_metadata, &none, 4 * LIMIT, PAGE_RANDOM);
 	run_zswap(_metadata, &zs, 4 * LIMIT, PAGE_RANDOM, "max");
 	expect_like_noswap(_metadata, &none, &zs);
+	/* The pool had room: only the backoff can have stopped reclaim. */
+	EXPECT_GE(zs.backoffs, 1);
 }
 
 /* Data that compresses to half, but the cgroup may put only 2 MiB into zswap. */
@@ -208,6 +250,8 @@ TEST_F_TIMEOUT(capacity, compressible_still_swaps, TIMEOUT)
 	log_run(_metadata, "zswap", &zs);
 	EXPECT_TRUE(WIFEXITED(zs.status) && WEXITSTATUS(zs.status) == 0);
 	EXPECT_EQ(0, zs.oom_kills);
+	EXPECT_EQ(0, zs.backoffs);
+	EXPECT_EQ(0, zs.bystander);
 }
 
 TEST_HARNESS_MAIN

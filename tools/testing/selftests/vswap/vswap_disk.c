@@ -535,7 +535,9 @@ static void swapped_child(size_t npages, int ready, uint64_t seed)
  * are freed under swapoff's feet (a slot's folio gone, its release still
  * to come), which must never fail swapoff with -ENOMEM.  Ten rounds of
  * four tasks, killed while swapoff runs; the test's own pages on the
- * same device come back intact every time.
+ * same device come back intact every time, and the cgroup of them all has
+ * no swap charged left: what swapoff moved is uncharged, what the tasks
+ * owned is freed.
  */
 #define EXIT_ROUNDS	10
 #define EXIT_TASKS	4
@@ -547,6 +549,7 @@ TEST_F_TIMEOUT(disk, swapoff_while_owners_exit, TIMEOUT)
 	int round, i, status, fds[2];
 	char c;
 
+	enter_cgroup(_metadata, &self->in_cgroup, "max");
 	for (round = 0; round < EXIT_ROUNDS; round++) {
 		if (round)
 			ASSERT_EQ(0, swap_on(fast_dev(), 10));
@@ -579,6 +582,8 @@ TEST_F_TIMEOUT(disk, swapoff_while_owners_exit, TIMEOUT)
 		while (wait(&status) > 0)
 			;
 		verify(_metadata, self->buf, n, PAGE_RANDOM, 100 + round);
+		EXPECT_LE(read_long(CG_PATH "/memory.swap.current"),
+			  64 * (long)page_size);
 	}
 	EXPECT_EQ(0, read_long(VSWAP_DEBUGFS "disk"));
 }
