@@ -176,7 +176,7 @@ static void run_zswap(struct __test_metadata *_metadata, struct hog_run *run,
 static void log_run(struct __test_metadata *_metadata, const char *what,
 		    const struct hog_run *run)
 {
-	TH_LOG("%-8s %6.2f s, pgscan_anon %ld, pgscan_file %ld, oom_kill %ld, backoffs %ld, status %#x",
+	TH_LOG("%-8s %5.2fs pgscan anon %ld file %ld oom_kill %ld backoffs %ld status %#x",
 	       what, run->secs, run->pgscan_anon, run->pgscan_file,
 	       run->oom_kills, run->backoffs, run->status);
 }

@@ -278,7 +278,7 @@ TEST_F_TIMEOUT(io, read_error_kills_only_faulting_task, TIMEOUT)
 			_exit(2);
 		/* Only a failed read may end this: SIGBUS. */
 		_exit(pattern_page_ok(self->buf + lost * page_size, lost,
-				   PAGE_RANDOM, 62) ? 0 : 1);
+				      PAGE_RANDOM, 62) ? 0 : 1);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_EQ(0, disk_fail(fast_dev(), 0));

@@ -129,7 +129,7 @@ long pattern_check(const void *buf, size_t npages, enum page_kind mix,
 }
 
 bool pattern_page_ok(const void *page, size_t index, enum page_kind mix,
-		  uint64_t seed)
+		     uint64_t seed)
 {
 	uint64_t *want = malloc(page_size);
 	bool same;

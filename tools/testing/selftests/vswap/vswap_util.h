@@ -40,7 +40,7 @@ long pattern_check(const void *buf, size_t npages, enum page_kind mix,
 
 /* Does @page hold exactly page @index of pattern @mix, @seed? */
 bool pattern_page_ok(const void *page, size_t index, enum page_kind mix,
-		  uint64_t seed);
+		     uint64_t seed);
 
 /* /proc/self/pagemap: bit 63 present, bit 62 swapped, type and offset. */
 int pagemap_read(const void *addr, size_t npages, uint64_t *out);
