@@ -76,7 +76,7 @@ check-debug:
 check-novswap:
 	@$(MAKE) --no-print-directory kernel VARIANT=novswap
 	@$(MAKE) --no-print-directory initramfs
-	@VARIANT=novswap $(H)/check.sh $(or $(TESTS),swap_roundtrip swap_account test_zswap test_memcontrol)
+	@VARIANT=novswap $(H)/check.sh $(or $(TESTS),swap_roundtrip swap_account_classic test_zswap test_memcontrol)
 
 ## bench         baseline vs series (virtual swap on/off) in QEMU, rounds
 ##               alternating; report in build/bench/report.md (issue 4: partial)

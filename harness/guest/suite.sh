@@ -27,6 +27,7 @@ vswap_zram       600 none        $BIN/vswap_zram
 vswap_fail       600 none        $BIN/vswap_fail
 vswap_capacity   600 none        $BIN/vswap_capacity
 swap_account     300 none        $BIN/swap_account
+swap_account_classic 300 none    $BIN/swap_account -v classic
 test_zswap       600 fast+zswap  $BIN/test_zswap
 test_memcontrol  900 fast        $BIN/test_memcontrol
 test_zswap_vswap 600 fast+zswap+vswap $BIN/test_zswap
