@@ -70,7 +70,7 @@ check-harness: kernel initramfs
 check-debug:
 	@$(MAKE) --no-print-directory kernel VARIANT=debug
 	@$(MAKE) --no-print-directory initramfs
-	@VARIANT=debug $(H)/check.sh $(or $(TESTS),swap_roundtrip virtual_swap vswap_disk vswap_zram vswap_fail vswap_capacity swap_account test_zswap test_zswap_vswap)
+	@VARIANT=debug $(H)/check.sh $(or $(TESTS),swap_roundtrip virtual_swap vswap_disk vswap_zram vswap_fail vswap_capacity vswap_alloc swap_account test_zswap test_zswap_vswap)
 
 ## check-novswap the upstream swap tests on CONFIG_VIRTUAL_SWAP=n
 check-novswap:

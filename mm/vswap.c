@@ -18,6 +18,7 @@
 #define pr_fmt(fmt) "vswap: " fmt
 
 #include <linux/blkdev.h>
+#include <linux/cpuhotplug.h>
 #include <linux/debugfs.h>
 #include <linux/error-injection.h>
 #include <linux/highmem.h>
@@ -39,8 +40,6 @@
 #include <linux/vswap.h>
 #include <linux/workqueue.h>
 #include <linux/zswap.h>
-
-#include <asm/tlbflush.h>
 
 #include "swap.h"
 
@@ -127,18 +126,28 @@ static inline swp_entry_t vswap_phys_slot(unsigned long desc)
  **********************************/
 
 int vswap_type __read_mostly = -1;
-static struct swap_info_struct *vswap_si;
-
-/* Slots per backend right now, for debugfs; racy reads are fine. */
-static atomic_long_t vswap_slots[VSWAP_DESC_NR];
-static atomic_long_t vswap_table_bytes;
+static struct swap_info_struct *vswap_si __read_mostly;
 
 /*
- * Physical slots owned by virtual descriptors, per device.  Raised before
- * the descriptor is set and lowered after the slot is freed, so swapoff,
- * which waits for zero, cannot miss a slot that is being set up.
+ * Slots per backend, and physical slots owned by descriptors per device,
+ * as per-CPU deltas: every transition changes them, on every CPU.  A disk
+ * slot is counted before its descriptor is set and uncounted after it is
+ * freed, so swapoff, which waits for the sum to reach zero, cannot miss a
+ * slot that is being set up.
  */
-static atomic_long_t vswap_disk_slots[MAX_SWAPFILES];
+static DEFINE_PER_CPU(long, vswap_nr_desc[VSWAP_DESC_NR]);
+static DEFINE_PER_CPU(long, vswap_nr_disk[MAX_SWAPFILES]);
+
+/* Sum a per-CPU counter; racy, as any statistic. */
+#define vswap_sum(counter)					\
+({								\
+	long __sum = 0;						\
+	int __cpu;						\
+								\
+	for_each_possible_cpu(__cpu)				\
+		__sum += per_cpu(counter, __cpu);		\
+	__sum;							\
+})
 
 static bool vswap_on __read_mostly;
 
@@ -285,68 +294,60 @@ long vswap_nr_free(struct mem_cgroup *memcg)
  **********************************/
 
 /*
- * Descriptors live in one page per VSWAP_TABLE_SLOTS slots, allocated when
- * the first slot of its range gets a descriptor and freed with the last.
- * vswap_table_lock protects the table pointers and use counts; it nests
- * inside the virtual device's si->lock (the free path holds it).  A table
- * cannot go away under a descriptor reader: the reader owns a slot of it.
+ * One table of descriptors per cluster of the virtual device.  A table,
+ * and a chunk's swap_cgroup records, exist while any slot of theirs is
+ * allocated: the slot cache's refill takes them, vswap_release() gives
+ * them back, both under the virtual device's si->lock, which is therefore
+ * all that protects the pointers and the counts.  A descriptor reader
+ * holds its slot, so the table cannot go away under it.
  */
-#define VSWAP_TABLE_SLOTS	(PAGE_SIZE / sizeof(unsigned long))
+#define VSWAP_TABLE_SLOTS	SWAPFILE_CLUSTER
+#define VSWAP_TABLE_BYTES	(VSWAP_TABLE_SLOTS * sizeof(unsigned long))
 
-static DEFINE_SPINLOCK(vswap_table_lock);
-static unsigned long **vswap_tables;
-static unsigned int *vswap_table_used;
+static unsigned long **vswap_tables __read_mostly;	/* per cluster */
+static unsigned int *vswap_cluster_used;	/* allocated slots, per cluster */
+static unsigned int *vswap_chunk_used;		/* allocated slots, per chunk */
+static unsigned long *vswap_chunk_records;	/* chunks with swap_cgroup records */
+static unsigned long vswap_nr_tables;		/* tables allocated */
+static unsigned long vswap_nr_records;		/* chunks with swap_cgroup records */
 
+/* The table of the cluster holding @offset, or NULL. */
+static unsigned long *vswap_table(unsigned long offset)
+{
+	return READ_ONCE(vswap_tables[offset / VSWAP_TABLE_SLOTS]);
+}
+
+/* The descriptor of a slot the caller holds. */
 static unsigned long *vswap_desc(swp_entry_t entry)
 {
 	unsigned long offset = swp_offset(entry);
-	unsigned long *table;
+	unsigned long *table = vswap_table(offset);
 
-	table = READ_ONCE(vswap_tables[offset / VSWAP_TABLE_SLOTS]);
 	VM_WARN_ON_ONCE(!table);
 	return &table[offset % VSWAP_TABLE_SLOTS];
 }
 
 /*
- * Give the slot at @offset a descriptor, allocating its table if needed.
- * Called right after the slot was allocated, so no one else can look at it.
+ * Give the cluster holding @offset a table.  Reclaim context, under
+ * si->lock: no recursion into reclaim, but the reserves may be used - the
+ * table lets a cluster of pages be freed.
  */
-static noinline int vswap_desc_get(unsigned long offset)
+static noinline int vswap_table_get(unsigned long offset)
 {
-	unsigned long idx = offset / VSWAP_TABLE_SLOTS;
-	unsigned long *spare = NULL;
+	unsigned long *table;
 
-	for (;;) {
-		spin_lock(&vswap_table_lock);
-		if (vswap_tables[idx] || spare)
-			break;
-		spin_unlock(&vswap_table_lock);
-		/*
-		 * Reclaim context: no recursion into reclaim, but the reserves
-		 * may be used - the table lets 512 pages be freed.
-		 */
-		spare = (unsigned long *)get_zeroed_page(GFP_NOWAIT | __GFP_HIGH |
-							 __GFP_NOWARN);
-		if (!spare)
-			return -ENOMEM;
-	}
-	if (!vswap_tables[idx]) {
-		WRITE_ONCE(vswap_tables[idx], spare);
-		atomic_long_add(PAGE_SIZE, &vswap_table_bytes);
-		spare = NULL;
-	}
-	vswap_table_used[idx]++;
-	WRITE_ONCE(vswap_tables[idx][offset % VSWAP_TABLE_SLOTS], VSWAP_DESC_MEMORY);
-	spin_unlock(&vswap_table_lock);
-
-	if (spare)
-		free_page((unsigned long)spare);
-	atomic_long_inc(&vswap_slots[VSWAP_DESC_MEMORY]);
+	if (vswap_table(offset))
+		return 0;
+	table = kzalloc(VSWAP_TABLE_BYTES, GFP_NOWAIT | __GFP_HIGH | __GFP_NOWARN);
+	if (!table)
+		return -ENOMEM;
+	WRITE_ONCE(vswap_tables[offset / VSWAP_TABLE_SLOTS], table);
+	vswap_nr_tables++;
 	return 0;
 }
 
 /* Failure tests make it fail (fail_function): the page is not swapped. */
-ALLOW_ERROR_INJECTION(vswap_desc_get, ERRNO);
+ALLOW_ERROR_INJECTION(vswap_table_get, ERRNO);
 
 /*********************************
  * the sparse swap map
@@ -354,110 +355,119 @@ ALLOW_ERROR_INJECTION(vswap_desc_get, ERRNO);
 
 /*
  * Upstream swap code reads and writes the virtual device's swap map as
- * si->swap_map[offset], one byte per slot, like any device's.  For a space
- * of four times RAM, mostly unused, a full map (and its swap_cgroup
- * records, two bytes per slot) would cost 0.3% of RAM.  So the map is a
- * vmap() area whose pages all start as the zero page, read-only: every slot
- * reads as free.  Chunks of VSWAP_CHUNK_SLOTS slots - one page of map -
- * get a page of their own, and their swap_cgroup records, in order from
- * slot 0 as the slots in use grow (vswap_grow()), and keep them.  Slots
- * are only allocated in populated chunks, so only populated pages are ever
- * written; a read elsewhere (readahead around an entry, a stale entry)
- * sees a free slot, which is the truth.
- *
- * vswap_chunks is written with both vswap_grow_lock and si->lock held, so
- * the allocator, under si->lock, sees a chunk only once it is in place.
+ * si->swap_map[offset].  The map is a VM_SPARSE area: a chunk of
+ * VSWAP_CHUNK_SLOTS slots, one page of map, is mapped when the space grows
+ * and stays mapped.  get_swap_device() keeps every lookup by an entry its
+ * caller does not hold out of unmapped chunks (vswap_slot_mapped()), and
+ * the allocator only lists a chunk's clusters once it is mapped.
+ * Documentation/mm/vswap.rst says why mapped chunks are not unmapped.
  */
 #define VSWAP_CHUNK_SLOTS	PAGE_SIZE
+#define VSWAP_CHUNKS_PER_SPACE	max(1UL, SWAP_ADDRESS_SPACE_PAGES / VSWAP_CHUNK_SLOTS)
 
 static DEFINE_MUTEX(vswap_grow_lock);
-static unsigned char *vswap_map;
-static struct page **vswap_map_pages;	/* own pages of the chunks, or NULL */
+static struct vm_struct *vswap_map_area;
+static unsigned long *vswap_chunk_mapped __read_mostly;	/* bitmap */
 static unsigned long vswap_nr_chunks;
-static unsigned long vswap_chunks;	/* populated: chunks 0 .. vswap_chunks-1 */
+static unsigned long vswap_chunks;	/* mapped so far; under vswap_grow_lock */
+static unsigned long vswap_grow_next;	/* vswap_chunk_order() cursor */
 
-static int vswap_map_set_pte(pte_t *pte, unsigned long addr, void *data)
+/**
+ * vswap_slot_mapped - Is the swap map of a virtual slot mapped?
+ * @offset: the slot
+ *
+ * get_swap_device() asks before it lets a caller read the swap map of a
+ * virtual slot it may not hold.  Pairs with the release in vswap_grow().
+ *
+ * Return: true if the slot's chunk of the swap map is mapped.
+ */
+bool vswap_slot_mapped(unsigned long offset)
 {
-	set_pte_at(&init_mm, addr, pte, mk_pte(data, PAGE_KERNEL));
-	return 0;
+	return test_bit_acquire(offset / VSWAP_CHUNK_SLOTS, vswap_chunk_mapped);
 }
 
 /*
- * Give chunk @chunk a page of its own, in place of the zero page.  No slot
- * of the chunk is in use, so both pages read the same until the TLB flush
- * is done; only then can a slot of it be allocated and written.
+ * The chunk to map @k-th, k = 0, 1, ...: chunks are taken from the swap
+ * cache's 64 MiB address spaces in turn, so that CPUs taking fresh
+ * clusters work under different xa_locks.  Returns vswap_nr_chunks for a
+ * k that names no chunk (past the end of the last address space).
+ */
+static unsigned long vswap_chunk_order(unsigned long k)
+{
+	unsigned long spaces = DIV_ROUND_UP(vswap_nr_chunks, VSWAP_CHUNKS_PER_SPACE);
+	unsigned long chunk = (k % spaces) * VSWAP_CHUNKS_PER_SPACE + k / spaces;
+
+	return min(chunk, vswap_nr_chunks);
+}
+
+/*
+ * Map a zeroed page as chunk @chunk of the swap map.  The page tables are
+ * there already (vswap_map_create()), so nothing else is allocated, and
+ * a not-present PTE becomes present: no TLB flush is needed.
  */
 static noinline int vswap_map_populate(unsigned long chunk, gfp_t gfp)
 {
-	unsigned long addr = (unsigned long)vswap_map + chunk * PAGE_SIZE;
+	unsigned long addr = (unsigned long)vswap_map_area->addr +
+			     chunk * PAGE_SIZE;
 	struct page *page;
 	int err;
 
 	page = alloc_page(gfp | __GFP_ZERO);
 	if (!page)
 		return -ENOMEM;
-	err = apply_to_existing_page_range(&init_mm, addr, PAGE_SIZE,
-					   vswap_map_set_pte, page);
-	if (err) {
+	err = vm_area_map_pages(vswap_map_area, addr, addr + PAGE_SIZE, &page);
+	if (err)
 		__free_page(page);
-		return err;
-	}
-	flush_tlb_kernel_range(addr, addr + PAGE_SIZE);
-	vswap_map_pages[chunk] = page;
-	return 0;
+	return err;
 }
 
 /* Failure tests make it fail: the space stops growing, nothing is lost. */
 ALLOW_ERROR_INJECTION(vswap_map_populate, ERRNO);
 
-/* The map of @maxpages slots, all free; chunk 0 is populated. */
-static unsigned char *vswap_map_create(unsigned long maxpages)
+static int vswap_pte_none(pte_t *pte, unsigned long addr, void *data)
 {
-	unsigned long i, nr = DIV_ROUND_UP(maxpages, VSWAP_CHUNK_SLOTS);
-	struct page **zero;
-
-	vswap_map_pages = kvcalloc(nr, sizeof(*vswap_map_pages), GFP_KERNEL);
-	zero = kvmalloc_array(nr, sizeof(*zero), GFP_KERNEL);
-	if (!vswap_map_pages || !zero)
-		goto fail;
-	for (i = 0; i < nr; i++)
-		zero[i] = ZERO_PAGE(0);
-	vswap_map = vmap(zero, nr, VM_MAP, PAGE_KERNEL_RO);
-	if (!vswap_map)
-		goto fail;
-	vswap_nr_chunks = nr;
-	if (vswap_map_populate(0, GFP_KERNEL)) {
-		vunmap(vswap_map);
-		vswap_map = NULL;
-		goto fail;
-	}
-	vswap_chunks = 1;
-	kvfree(zero);
-	return vswap_map;
-fail:
-	kvfree(zero);
-	kvfree(vswap_map_pages);
-	vswap_map_pages = NULL;
-	return NULL;
-}
-
-/* Undo vswap_map_create(), if registering the device failed. */
-static void vswap_map_destroy(void)
-{
-	vunmap(vswap_map);
-	__free_page(vswap_map_pages[0]);
-	kvfree(vswap_map_pages);
-	vswap_map = NULL;
-	vswap_map_pages = NULL;
+	return 0;
 }
 
 /*
- * Populate one more chunk, unless someone did since the caller saw
- * @seen chunks.  Never with __GFP_IO: reclaim would swap out, and
- * allocating a slot may wait for this very lock.
+ * The map of @maxpages slots, none mapped: a VM_SPARSE area and the page
+ * tables to map all of it later without allocating.
+ */
+static unsigned char *vswap_map_create(unsigned long maxpages)
+{
+	unsigned long size;
+
+	vswap_nr_chunks = DIV_ROUND_UP(maxpages, VSWAP_CHUNK_SLOTS);
+	size = vswap_nr_chunks * PAGE_SIZE;
+	vswap_chunk_mapped = bitmap_zalloc(vswap_nr_chunks, GFP_KERNEL);
+	vswap_chunk_records = bitmap_zalloc(vswap_nr_chunks, GFP_KERNEL);
+	vswap_chunk_used = kvcalloc(vswap_nr_chunks, sizeof(*vswap_chunk_used),
+				    GFP_KERNEL);
+	vswap_map_area = get_vm_area(size, VM_SPARSE);
+	if (!vswap_chunk_mapped || !vswap_chunk_records || !vswap_chunk_used ||
+	    !vswap_map_area)
+		goto fail;
+	if (apply_to_page_range(&init_mm, (unsigned long)vswap_map_area->addr,
+				size, vswap_pte_none, NULL))
+		goto fail;
+	return vswap_map_area->addr;
+fail:
+	if (vswap_map_area)
+		free_vm_area(vswap_map_area);
+	vswap_map_area = NULL;
+	kvfree(vswap_chunk_used);
+	bitmap_free(vswap_chunk_records);
+	bitmap_free(vswap_chunk_mapped);
+	return NULL;
+}
+
+/*
+ * Map the next chunk, unless someone did since the caller saw @seen
+ * chunks, and give its clusters to the allocator.  Never with __GFP_IO:
+ * reclaim would swap out, and allocating a slot may wait for this lock.
  *
  * Return: 0 if there may be free slots now, -ENOSPC if the space is
- * populated to its end, -ENOMEM.
+ * mapped to its end, -ENOMEM.
  */
 static int vswap_grow(unsigned long seen, gfp_t gfp)
 {
@@ -465,22 +475,24 @@ static int vswap_grow(unsigned long seen, gfp_t gfp)
 	int err = 0;
 
 	mutex_lock(&vswap_grow_lock);
-	chunk = vswap_chunks;
-	if (chunk != seen)
+	if (vswap_chunks != seen)
 		goto out;
-	if (chunk == vswap_nr_chunks) {
+	if (vswap_chunks == vswap_nr_chunks) {
 		err = -ENOSPC;
 		goto out;
 	}
-	err = swap_cgroup_populate(vswap_type, chunk * VSWAP_CHUNK_SLOTS,
-				   VSWAP_CHUNK_SLOTS, gfp);
-	if (!err)
-		err = vswap_map_populate(chunk, gfp);
-	if (!err) {
-		spin_lock(&vswap_si->lock);
-		WRITE_ONCE(vswap_chunks, chunk + 1);
-		spin_unlock(&vswap_si->lock);
-	}
+	while ((chunk = vswap_chunk_order(vswap_grow_next)) == vswap_nr_chunks)
+		vswap_grow_next++;
+	err = vswap_map_populate(chunk, gfp);
+	if (err)
+		goto out;
+	vswap_grow_next++;
+	/* Readers test the bit with acquire: they see the page mapped. */
+	smp_mb__before_atomic();
+	set_bit(chunk, vswap_chunk_mapped);
+	WRITE_ONCE(vswap_chunks, vswap_chunks + 1);
+	swap_virtual_add_clusters(vswap_si, chunk * VSWAP_CHUNK_SLOTS,
+				  VSWAP_CHUNK_SLOTS);
 out:
 	mutex_unlock(&vswap_grow_lock);
 	return err;
@@ -488,8 +500,8 @@ out:
 
 /*
  * Grow ahead of need, from a worker that may wait for memory, so that
- * reclaim rarely has to populate a chunk itself (with GFP_NOWAIT, which
- * fails exactly when memory is short).
+ * reclaim rarely has to map a chunk itself (with GFP_NOWAIT, which fails
+ * exactly when memory is short).
  */
 #define VSWAP_GROW_AHEAD	(VSWAP_CHUNK_SLOTS / 4)
 
@@ -507,54 +519,14 @@ static void vswap_grow_workfn(struct work_struct *work)
 
 static DECLARE_WORK(vswap_grow_work, vswap_grow_workfn);
 
-/* Where the search for a free slot starts; under si->lock. */
-static unsigned long vswap_next = 1;
-
-/*
- * Find and claim a free slot in the populated chunks; caller holds
- * si->lock.  The search runs forward from the last slot taken, skipping
- * tables whose every slot has a descriptor, and wraps around once.
- */
-static unsigned long vswap_take_slot(struct swap_info_struct *si)
-{
-	unsigned long end = min_t(unsigned long, vswap_chunks * VSWAP_CHUNK_SLOTS,
-				  si->max);
-	unsigned long start = vswap_next < end ? vswap_next : 1;
-	unsigned long offset = start, limit = end;
-	unsigned char *free;
-	bool wrapped = false;
-
-	/* Slot 0 is never free: end - 1 slots in all. */
-	if (si->inuse_pages >= end - 1)
-		return 0;
-	for (;;) {
-		unsigned long idx = offset / VSWAP_TABLE_SLOTS;
-		unsigned long stop = min((idx + 1) * VSWAP_TABLE_SLOTS, limit);
-
-		/* A racy count only costs a scan, or a skip this time. */
-		if (data_race(vswap_table_used[idx]) < VSWAP_TABLE_SLOTS) {
-			free = memchr(si->swap_map + offset, 0, stop - offset);
-			if (free) {
-				offset = free - si->swap_map;
-				swap_claim_virtual_slot(si, offset);
-				vswap_next = offset + 1;
-				return offset;
-			}
-		}
-		offset = stop;
-		if (offset < limit)
-			continue;
-		if (wrapped || start == 1)
-			return 0;
-		wrapped = true;
-		offset = 1;
-		limit = start;
-	}
-}
-
 /*********************************
  * disk slots
  **********************************/
+
+static void vswap_count_disk(swp_entry_t slot, long delta)
+{
+	this_cpu_add(vswap_nr_disk[swp_type(slot)], delta);
+}
 
 /* A slot on the highest-priority swap device with space, or val 0. */
 static swp_entry_t vswap_disk_slot_alloc(void)
@@ -563,56 +535,14 @@ static swp_entry_t vswap_disk_slot_alloc(void)
 
 	if (!swap_alloc_backing_slot(&slot))
 		return (swp_entry_t){ 0 };
-	atomic_long_inc(&vswap_disk_slots[swp_type(slot)]);
+	vswap_count_disk(slot, 1);
 	return slot;
 }
 
 static void vswap_disk_slot_free(swp_entry_t slot)
 {
 	swap_free_backing_slot(slot);
-	atomic_long_dec(&vswap_disk_slots[swp_type(slot)]);
-}
-
-/*
- * Drop the descriptor of a slot being freed; caller holds si->lock.
- * Returns false if the slot never got one.
- */
-static bool vswap_desc_put(unsigned long offset)
-{
-	unsigned long idx = offset / VSWAP_TABLE_SLOTS;
-	unsigned long *table, *dead = NULL;
-	unsigned long desc;
-
-	spin_lock(&vswap_table_lock);
-	table = vswap_tables[idx];
-	desc = table ? table[offset % VSWAP_TABLE_SLOTS] : VSWAP_DESC_EMPTY;
-	if (vswap_desc_tag(desc) == VSWAP_DESC_EMPTY) {
-		/* vswap_alloc() failed before the slot got a descriptor. */
-		spin_unlock(&vswap_table_lock);
-		return false;
-	}
-	WRITE_ONCE(table[offset % VSWAP_TABLE_SLOTS], VSWAP_DESC_EMPTY);
-	if (!--vswap_table_used[idx]) {
-		WRITE_ONCE(vswap_tables[idx], NULL);
-		dead = table;
-	}
-	spin_unlock(&vswap_table_lock);
-
-	atomic_long_dec(&vswap_slots[vswap_desc_tag(desc)]);
-	if (vswap_desc_tag(desc) == VSWAP_DESC_PHYS)
-		vswap_disk_slot_free(vswap_phys_slot(desc));
-	/*
-	 * Every path that frees a slot calls zswap_invalidate() first; one
-	 * that did not would leak the entry, its pool memory, its memcg
-	 * charge and its LRU node.
-	 */
-	WARN_ONCE(vswap_desc_tag(desc) == VSWAP_DESC_ZSWAP,
-		  "vswap: slot %lx freed with its zswap entry\n", offset);
-	if (dead) {
-		atomic_long_sub(PAGE_SIZE, &vswap_table_bytes);
-		free_page((unsigned long)dead);
-	}
-	return true;
+	vswap_count_disk(slot, -1);
 }
 
 /*
@@ -624,8 +554,8 @@ static void vswap_desc_replace(unsigned long *slot, unsigned long old,
 			       unsigned long desc)
 {
 	WRITE_ONCE(*slot, desc);
-	atomic_long_dec(&vswap_slots[vswap_desc_tag(old)]);
-	atomic_long_inc(&vswap_slots[vswap_desc_tag(desc)]);
+	this_cpu_dec(vswap_nr_desc[vswap_desc_tag(old)]);
+	this_cpu_inc(vswap_nr_desc[vswap_desc_tag(desc)]);
 }
 
 /* Point a slot, whose swap cache folio the caller holds locked, elsewhere. */
@@ -641,73 +571,269 @@ static void vswap_desc_set(struct folio *folio, unsigned long desc)
  * allocation and release
  **********************************/
 
+/*
+ * Per-CPU caches of free slots and of slots being freed, as swap_slots.c
+ * keeps for devices, always active: si->lock is taken once per
+ * VSWAP_BATCH allocations and once per VSWAP_BATCH frees.  The free side
+ * is a mutex, as swap_slots.c's, because the cluster allocator may
+ * reschedule while it reclaims cache-only slots; that reclaim frees into
+ * the return side, which has a spinlock of its own.
+ */
+#define VSWAP_BATCH	64
+
+struct vswap_slot_cache {
+	struct mutex lock;		/* the free slots */
+	unsigned int nr, cur;
+	swp_entry_t slots[VSWAP_BATCH];
+	spinlock_t ret_lock;		/* the slots being freed */
+	unsigned int nr_ret;
+	swp_entry_t ret[VSWAP_BATCH];
+};
+
+static DEFINE_PER_CPU(struct vswap_slot_cache, vswap_slot_cache);
+
+/* Count a newly allocated slot in its cluster and chunk; under si->lock. */
+static void vswap_slot_hold(unsigned long offset)
+{
+	vswap_cluster_used[offset / VSWAP_TABLE_SLOTS]++;
+	vswap_chunk_used[offset / VSWAP_CHUNK_SLOTS]++;
+}
+
+/*
+ * Give a held slot's chunk swap_cgroup records and its cluster a
+ * descriptor table, if they have none; under si->lock.
+ */
+static int vswap_slot_metadata(unsigned long offset)
+{
+	unsigned long chunk = offset / VSWAP_CHUNK_SLOTS;
+
+	if (!test_bit(chunk, vswap_chunk_records)) {
+		if (swap_cgroup_populate(vswap_type, chunk * VSWAP_CHUNK_SLOTS,
+					 VSWAP_CHUNK_SLOTS, GFP_NOWAIT |
+					 __GFP_HIGH | __GFP_NOWARN)) {
+			swap_cgroup_depopulate(vswap_type,
+					       chunk * VSWAP_CHUNK_SLOTS,
+					       VSWAP_CHUNK_SLOTS);
+			return -ENOMEM;
+		}
+		__set_bit(chunk, vswap_chunk_records);
+		vswap_nr_records++;
+	}
+	return vswap_table_get(offset);
+}
+
+/* Undo vswap_slot_hold(), giving back what no allocated slot needs. */
+static void vswap_slot_unhold(unsigned long offset)
+{
+	unsigned long chunk = offset / VSWAP_CHUNK_SLOTS;
+	unsigned long cluster = offset / VSWAP_TABLE_SLOTS;
+	unsigned long *table;
+
+	if (!--vswap_cluster_used[cluster]) {
+		table = vswap_tables[cluster];
+		if (table) {
+			WRITE_ONCE(vswap_tables[cluster], NULL);
+			vswap_nr_tables--;
+			kfree(table);
+		}
+	}
+	if (!--vswap_chunk_used[chunk] &&
+	    __test_and_clear_bit(chunk, vswap_chunk_records)) {
+		swap_cgroup_depopulate(vswap_type, chunk * VSWAP_CHUNK_SLOTS,
+				       VSWAP_CHUNK_SLOTS);
+		vswap_nr_records--;
+	}
+}
+
+/*
+ * Fill @slots from the allocator under one hold of si->lock, and set
+ * *@exhausted if it had none to give.  Slots whose metadata cannot be had
+ * are freed again, and so are the rest of the batch: memory is short.
+ * Queue the grow worker if the slots in use come near the end of the
+ * mapped space.
+ */
+static unsigned int vswap_refill(struct swap_info_struct *si,
+				 swp_entry_t *slots, bool *exhausted)
+{
+	unsigned int i, n, kept = 0;
+	unsigned long mapped;
+	bool low;
+
+	spin_lock(&si->lock);
+	n = swap_alloc_virtual_slots(si, VSWAP_BATCH, slots);
+	*exhausted = !n;
+	for (i = 0; i < n; i++)
+		vswap_slot_hold(swp_offset(slots[i]));
+	for (i = 0; i < n && !vswap_slot_metadata(swp_offset(slots[i])); i++)
+		kept++;
+	for (; i < n; i++)
+		swap_free_virtual_slot(si, slots[i]);
+	mapped = min_t(unsigned long, READ_ONCE(vswap_chunks) * VSWAP_CHUNK_SLOTS,
+		       si->max);
+	low = mapped < si->max && si->inuse_pages + VSWAP_GROW_AHEAD >= mapped;
+	spin_unlock(&si->lock);
+	if (low)
+		queue_work(system_unbound_wq, &vswap_grow_work);
+	return kept;
+}
+
+/*
+ * A free slot from this CPU's cache, refilled if empty; val 0 if none,
+ * with *@exhausted set if the allocator had none.
+ */
+static swp_entry_t vswap_take_slot(struct swap_info_struct *si,
+				   bool *exhausted)
+{
+	struct vswap_slot_cache *cache = raw_cpu_ptr(&vswap_slot_cache);
+	swp_entry_t entry = { 0 };
+
+	*exhausted = false;
+	mutex_lock(&cache->lock);
+	if (cache->cur == cache->nr) {
+		cache->nr = vswap_refill(si, cache->slots, exhausted);
+		cache->cur = 0;
+	}
+	if (cache->cur < cache->nr)
+		entry = cache->slots[cache->cur++];
+	mutex_unlock(&cache->lock);
+	return entry;
+}
+
 /**
  * vswap_alloc - Allocate a virtual swap entry for @folio.
  * @folio: an order-0 anonymous or shmem folio being swapped out
  *
- * The slot is allocated with SWAP_HAS_CACHE set, like a device slot from
- * get_swap_pages(); its descriptor starts as VSWAP_DESC_MEMORY.  Large folios
- * are not given virtual entries: reclaim splits them and swaps the pages.
+ * The slot comes from this CPU's slot cache with SWAP_HAS_CACHE set, like
+ * a device slot from get_swap_pages(); its descriptor starts as
+ * VSWAP_DESC_MEMORY.  Large folios are not given virtual entries: reclaim
+ * splits them and swaps the pages.
  *
  * Return: the entry, or an entry with val 0 if the virtual space is full.
  */
 swp_entry_t vswap_alloc(struct folio *folio)
 {
 	struct swap_info_struct *si = vswap_si;
-	swp_entry_t entry = { 0 };
-	unsigned long offset, seen;
-	bool low;
+	unsigned long seen;
+	swp_entry_t entry;
+	bool exhausted;
 
 	if (folio_test_large(folio) || !si)
+		return (swp_entry_t){ 0 };
+	seen = READ_ONCE(vswap_chunks);
+	entry = vswap_take_slot(si, &exhausted);
+	/*
+	 * The mapped chunks are full: map one now, as a descriptor table is
+	 * allocated, from the reserves; or give up.
+	 */
+	if (exhausted &&
+	    vswap_grow(seen, GFP_NOWAIT | __GFP_HIGH | __GFP_NOWARN) == 0)
+		entry = vswap_take_slot(si, &exhausted);
+	if (!entry.val)
 		return entry;
-	for (;;) {
-		spin_lock(&si->lock);
-		offset = vswap_take_slot(si);
-		seen = vswap_chunks;
-		low = seen < vswap_nr_chunks &&
-		      si->inuse_pages + VSWAP_GROW_AHEAD >= seen * VSWAP_CHUNK_SLOTS;
-		spin_unlock(&si->lock);
-		if (low)
-			queue_work(system_unbound_wq, &vswap_grow_work);
-		if (offset)
-			break;
-		/*
-		 * The populated chunks are full: add one now, as a descriptor
-		 * table is added, from the reserves; or give up.
-		 */
-		if (vswap_grow(seen, GFP_NOWAIT | __GFP_HIGH | __GFP_NOWARN) < 0)
-			return entry;
-	}
-	entry = swp_entry(vswap_type, offset);
-	if (vswap_desc_get(offset)) {
-		/* The release path sees an EMPTY descriptor and skips it. */
-		swapcache_free_entries(&entry, 1);
-		entry.val = 0;
-		return entry;
-	}
+	WRITE_ONCE(*vswap_desc(entry), VSWAP_DESC_MEMORY);
+	this_cpu_inc(vswap_nr_desc[VSWAP_DESC_MEMORY]);
 	count_vm_event(VSWAP_ALLOC);
 	return entry;
 }
 
+/*
+ * Release the backend and descriptor of a slot being freed: its swap count
+ * is 0 and its swap cache gone, so nobody else can reach it.  zswap has
+ * already dropped its copy (zswap_invalidate() runs on every path that
+ * frees a slot).  The slot keeps its place in its cluster and table until
+ * vswap_release().
+ */
+static void vswap_slot_release(swp_entry_t entry)
+{
+	unsigned long *table = vswap_table(swp_offset(entry));
+	unsigned long *slot, desc;
+
+	if (!table)
+		return;		/* its metadata could not be had */
+	slot = &table[swp_offset(entry) % VSWAP_TABLE_SLOTS];
+	desc = READ_ONCE(*slot);
+	if (vswap_desc_tag(desc) == VSWAP_DESC_EMPTY)
+		return;		/* released already, or never handed out */
+	WRITE_ONCE(*slot, VSWAP_DESC_EMPTY);
+	this_cpu_dec(vswap_nr_desc[vswap_desc_tag(desc)]);
+	if (vswap_desc_tag(desc) == VSWAP_DESC_PHYS)
+		vswap_disk_slot_free(vswap_phys_slot(desc));
+	/*
+	 * A path that freed a slot without zswap_invalidate() would leak the
+	 * entry, its pool memory, its memcg charge and its LRU node.
+	 */
+	WARN_ONCE(vswap_desc_tag(desc) == VSWAP_DESC_ZSWAP,
+		  "vswap: slot %lx freed with its zswap entry\n",
+		  swp_offset(entry));
+	mem_cgroup_uncharge_swap(entry, 1);
+	count_vm_event(VSWAP_FREE);
+}
+
 /**
- * vswap_release - Release the backends of freed virtual slots.
+ * vswap_free_slot - Free a virtual slot whose last reference is gone.
+ * @entry: the slot: swap count 0, SWAP_HAS_CACHE, no swap cache folio
+ *
+ * Called by free_swap_slot().  The slot's backend, descriptor and memcg
+ * charge go now, so counters and limits never wait for a batch; the bare
+ * slot goes to this CPU's return cache, which frees VSWAP_BATCH slots
+ * under one hold of si->lock.
+ */
+void vswap_free_slot(swp_entry_t entry)
+{
+	struct vswap_slot_cache *cache;
+
+	vswap_slot_release(entry);
+	cache = raw_cpu_ptr(&vswap_slot_cache);
+	spin_lock(&cache->ret_lock);
+	if (cache->nr_ret == VSWAP_BATCH) {
+		swapcache_free_entries(cache->ret, cache->nr_ret);
+		cache->nr_ret = 0;
+	}
+	cache->ret[cache->nr_ret++] = entry;
+	spin_unlock(&cache->ret_lock);
+}
+
+/**
+ * vswap_release - Release freed virtual slots.
  * @entry: the first slot
  * @nr: the number of slots
  *
  * Called by swap_entry_range_free() with the virtual device's si->lock
- * held, once the slots have no swap count and no swap cache left.  zswap
- * has already dropped its copies (zswap_invalidate() runs on every path
- * that frees a slot), so what remains is the descriptors and the disk
- * slots they name.
+ * held, once the slots have no swap count and no swap cache left.  Slots
+ * that came through vswap_free_slot() were released already; others (a
+ * refill's spares, a slot freed directly) lose their backend and charge
+ * here.  Then each slot leaves its cluster and chunk, whose table and
+ * swap_cgroup records go when their last slot does.
  */
 void vswap_release(swp_entry_t entry, unsigned int nr)
 {
-	unsigned long offset = swp_offset(entry);
-	unsigned int i, freed = 0;
+	unsigned int i;
 
-	for (i = 0; i < nr; i++)
-		freed += vswap_desc_put(offset + i);
-	count_vm_events(VSWAP_FREE, freed);
+	lockdep_assert_held(&vswap_si->lock);
+	for (i = 0; i < nr; i++, entry.val++) {
+		vswap_slot_release(entry);
+		vswap_slot_unhold(swp_offset(entry));
+	}
+}
+
+/* Free the slots in @cpu's caches: it is going offline. */
+static int vswap_cpu_offline(unsigned int cpu)
+{
+	struct vswap_slot_cache *cache = per_cpu_ptr(&vswap_slot_cache, cpu);
+
+	/* Never handed out: no backend, no charge, only the slots. */
+	mutex_lock(&cache->lock);
+	swapcache_free_entries(cache->slots + cache->cur,
+			       cache->nr - cache->cur);
+	cache->nr = 0;
+	cache->cur = 0;
+	mutex_unlock(&cache->lock);
+
+	spin_lock(&cache->ret_lock);
+	swapcache_free_entries(cache->ret, cache->nr_ret);
+	cache->nr_ret = 0;
+	spin_unlock(&cache->ret_lock);
+	return 0;
 }
 
 /*********************************
@@ -1105,12 +1231,12 @@ struct zswap_entry *vswap_zswap_erase(swp_entry_t entry)
 	unsigned long *table, *slot, old;
 
 	/*
-	 * A slot being freed still owns its descriptor, and with it its
-	 * table.  Only a slot whose descriptor could not be set up has no
-	 * table reference, and vswap_alloc() frees that one without coming
-	 * here.  Should that change, warn rather than dereference NULL.
+	 * A slot being freed is still held in its cluster, and so keeps its
+	 * table.  Only a slot whose table could not be allocated has none,
+	 * and the refill frees that one without coming here.  Should that
+	 * change, warn rather than dereference NULL.
 	 */
-	table = READ_ONCE(vswap_tables[offset / VSWAP_TABLE_SLOTS]);
+	table = vswap_table(offset);
 	if (WARN_ON_ONCE(!table))
 		return NULL;
 	slot = &table[offset % VSWAP_TABLE_SLOTS];
@@ -1127,17 +1253,17 @@ struct zswap_entry *vswap_zswap_erase(swp_entry_t entry)
 
 /*
  * Is the slot at @offset's data on device @type?  For a caller that owns no
- * part of the slot: the table lock keeps the table from being freed.
+ * part of the slot: si->lock keeps the table from being freed.
  */
 static bool vswap_slot_on_device(unsigned long offset, unsigned int type)
 {
 	unsigned long *table, desc = VSWAP_DESC_EMPTY;
 
-	spin_lock(&vswap_table_lock);
-	table = vswap_tables[offset / VSWAP_TABLE_SLOTS];
+	spin_lock(&vswap_si->lock);
+	table = vswap_table(offset);
 	if (table)
-		desc = table[offset % VSWAP_TABLE_SLOTS];
-	spin_unlock(&vswap_table_lock);
+		desc = READ_ONCE(table[offset % VSWAP_TABLE_SLOTS]);
+	spin_unlock(&vswap_si->lock);
 	return vswap_desc_tag(desc) == VSWAP_DESC_PHYS &&
 	       swp_type(vswap_phys_slot(desc)) == type;
 }
@@ -1280,7 +1406,7 @@ static int vswap_swapoff_pass(unsigned int type)
 			continue;
 		/* Note the matches; the table may go once the lock drops. */
 		bitmap_zero(found, VSWAP_TABLE_SLOTS);
-		spin_lock(&vswap_table_lock);
+		spin_lock(&vswap_si->lock);
 		table = vswap_tables[idx];
 		for (i = 0; table && i < VSWAP_TABLE_SLOTS; i++) {
 			desc = READ_ONCE(table[i]);
@@ -1288,7 +1414,7 @@ static int vswap_swapoff_pass(unsigned int type)
 			    swp_type(vswap_phys_slot(desc)) == type)
 				__set_bit(i, found);
 		}
-		spin_unlock(&vswap_table_lock);
+		spin_unlock(&vswap_si->lock);
 
 		nr = 0;
 		for_each_set_bit(i, found, VSWAP_TABLE_SLOTS) {
@@ -1329,12 +1455,11 @@ static int vswap_swapoff_pass(unsigned int type)
  */
 int vswap_swapoff(struct swap_info_struct *si)
 {
-	atomic_long_t *owned = &vswap_disk_slots[si->type];
 	int err;
 
 	if (!vswap_si || is_vswap_device(si))
 		return 0;
-	while (atomic_long_read(owned)) {
+	while (vswap_sum(vswap_nr_disk[si->type])) {
 		err = vswap_swapoff_pass(si->type);
 		if (err)
 			return err;
@@ -1342,7 +1467,7 @@ int vswap_swapoff(struct swap_info_struct *si)
 		 * A slot allocated just before the device lost SWP_WRITEOK
 		 * is counted before its descriptor is set: wait for it.
 		 */
-		if (atomic_long_read(owned))
+		if (vswap_sum(vswap_nr_disk[si->type]))
 			schedule_timeout_uninterruptible(1);
 		if (signal_pending(current))
 			return -EINTR;
@@ -1388,9 +1513,10 @@ struct kobj_attribute vswap_enabled_attr = __ATTR_RW(vswap_enabled);
  **********************************/
 
 #ifdef CONFIG_DEBUG_FS
+/* Slots whose descriptor has tag @data. */
 static int vswap_debugfs_get(void *data, u64 *val)
 {
-	*val = atomic_long_read(data);
+	*val = max(vswap_sum(vswap_nr_desc[(uintptr_t)data]), 0L);
 	return 0;
 }
 DEFINE_DEBUGFS_ATTRIBUTE(vswap_debugfs_fops, vswap_debugfs_get, NULL, "%llu\n");
@@ -1398,25 +1524,27 @@ DEFINE_DEBUGFS_ATTRIBUTE(vswap_debugfs_fops, vswap_debugfs_get, NULL, "%llu\n");
 static int vswap_metadata_get(void *data, u64 *val)
 {
 	struct swap_info_struct *si = vswap_si;
-	unsigned long nr_tables = DIV_ROUND_UP(si->max, VSWAP_TABLE_SLOTS);
-
-	unsigned long chunks = READ_ONCE(vswap_chunks);
+	unsigned long nr_clusters = DIV_ROUND_UP(si->max, VSWAP_TABLE_SLOTS);
 
 	/*
-	 * What the virtual space costs: the populated pages of its swap map
-	 * and of its swap_cgroup records, with the arrays that point to them,
-	 * the page tables of the map, its zero map, the descriptor table
-	 * pointers and use counts, and the tables in use.  (The swap cache
-	 * costs what it costs for any swap device.)
+	 * What the virtual space costs: the mapped pages of its swap map and
+	 * the page tables of all of it, its zero map, its clusters, the
+	 * table pointers and counts per cluster and chunk, the tables and
+	 * swap_cgroup records in use, and the per-CPU slot caches.  (The
+	 * swap cache costs what it costs for any swap device.)
 	 */
-	*val = chunks * PAGE_SIZE +
-	       vswap_nr_chunks * sizeof(*vswap_map_pages) +
-	       DIV_ROUND_UP(si->max, PTRS_PER_PTE * PAGE_SIZE) * PAGE_SIZE +
+	*val = READ_ONCE(vswap_chunks) * PAGE_SIZE +
+	       DIV_ROUND_UP(vswap_nr_chunks, PTRS_PER_PTE) * PAGE_SIZE +
 	       BITS_TO_LONGS(si->max) * sizeof(long) +
-	       nr_tables * (sizeof(*vswap_tables) + sizeof(*vswap_table_used)) +
-	       atomic_long_read(&vswap_table_bytes);
+	       nr_clusters * (sizeof(struct swap_cluster_info) +
+			      sizeof(*vswap_tables) + sizeof(*vswap_cluster_used)) +
+	       vswap_nr_chunks * sizeof(*vswap_chunk_used) +
+	       2 * BITS_TO_LONGS(vswap_nr_chunks) * sizeof(long) +
+	       READ_ONCE(vswap_nr_tables) * VSWAP_TABLE_BYTES +
+	       num_possible_cpus() * sizeof(struct vswap_slot_cache);
 	if (!mem_cgroup_disabled())
-		*val += chunks * VSWAP_CHUNK_SLOTS * sizeof(unsigned short) +
+		*val += READ_ONCE(vswap_nr_records) * VSWAP_CHUNK_SLOTS *
+			sizeof(unsigned short) +
 			DIV_ROUND_UP(si->max, PAGE_SIZE / sizeof(unsigned short)) *
 			sizeof(struct page *);
 	return 0;
@@ -1430,7 +1558,7 @@ static int vswap_slots_get(void *data, u64 *val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(vswap_nr_slots_fops, vswap_slots_get, NULL, "%llu\n");
 
-/* Slots whose swap map and swap_cgroup pages are populated. */
+/* Slots whose swap map is mapped. */
 static int vswap_populated_get(void *data, u64 *val)
 {
 	*val = min_t(u64, READ_ONCE(vswap_chunks) * VSWAP_CHUNK_SLOTS,
@@ -1453,15 +1581,15 @@ static void vswap_debugfs_init(void)
 	/* The type field of virtual entries in /proc/PID/pagemap. */
 	debugfs_create_file("swap_type", 0444, dir, NULL, &vswap_type_fops);
 
-	debugfs_create_file("memory", 0444, dir, &vswap_slots[VSWAP_DESC_MEMORY],
+	debugfs_create_file("memory", 0444, dir, (void *)VSWAP_DESC_MEMORY,
 			    &vswap_debugfs_fops);
-	debugfs_create_file("same", 0444, dir, &vswap_slots[VSWAP_DESC_SAME],
+	debugfs_create_file("same", 0444, dir, (void *)VSWAP_DESC_SAME,
 			    &vswap_debugfs_fops);
-	debugfs_create_file("zswap", 0444, dir, &vswap_slots[VSWAP_DESC_ZSWAP],
+	debugfs_create_file("zswap", 0444, dir, (void *)VSWAP_DESC_ZSWAP,
 			    &vswap_debugfs_fops);
-	debugfs_create_file("disk", 0444, dir, &vswap_slots[VSWAP_DESC_PHYS],
+	debugfs_create_file("disk", 0444, dir, (void *)VSWAP_DESC_PHYS,
 			    &vswap_debugfs_fops);
-	debugfs_create_file("error", 0444, dir, &vswap_slots[VSWAP_DESC_ERROR],
+	debugfs_create_file("error", 0444, dir, (void *)VSWAP_DESC_ERROR,
 			    &vswap_debugfs_fops);
 	debugfs_create_file("metadata_bytes", 0444, dir, NULL,
 			    &vswap_metadata_fops);
@@ -1478,45 +1606,45 @@ static inline void vswap_debugfs_init(void) { }
 
 static int __init vswap_init(void)
 {
-	unsigned long nr_tables, maxpages;
+	unsigned long nr_clusters, maxpages;
 	struct swap_info_struct *si;
 	unsigned char *map;
-	int err;
+	int cpu;
 
 	maxpages = clamp(vswap_pages ? vswap_pages : 4 * totalram_pages(), 2UL,
 			 min(swapfile_maximum_size, (unsigned long)UINT_MAX));
+	nr_clusters = DIV_ROUND_UP(maxpages, VSWAP_TABLE_SLOTS);
+	vswap_tables = kvcalloc(nr_clusters, sizeof(*vswap_tables), GFP_KERNEL);
+	vswap_cluster_used = kvcalloc(nr_clusters, sizeof(*vswap_cluster_used),
+				      GFP_KERNEL);
 	map = vswap_map_create(maxpages);
-	if (!map) {
-		pr_err("no memory for the swap map of %lu slots\n", maxpages);
-		return -ENOMEM;
+	/* Chunk 0 first: swap_register_virtual() writes slot 0. */
+	if (!vswap_tables || !vswap_cluster_used || !map ||
+	    vswap_map_populate(0, GFP_KERNEL)) {
+		pr_err("no memory for the metadata of %lu slots\n", maxpages);
+		goto fail;
 	}
+	set_bit(0, vswap_chunk_mapped);
+	vswap_chunks = 1;
+	vswap_grow_next = 1;
 	si = swap_register_virtual(map, maxpages);
 	if (IS_ERR(si)) {
+		/* The chunk stays mapped, unused: the area is not freed. */
 		pr_err("cannot register the virtual swap device: %ld\n",
 		       PTR_ERR(si));
-		vswap_map_destroy();
 		return PTR_ERR(si);
 	}
-	err = swap_cgroup_populate(si->type, 0, VSWAP_CHUNK_SLOTS, GFP_KERNEL);
-	if (err) {
-		/* The device stays registered, unused: nothing allocates there. */
-		pr_err("no memory for the first swap_cgroup records\n");
-		return err;
-	}
+	swap_virtual_add_clusters(si, 0, VSWAP_CHUNK_SLOTS);
 
-	nr_tables = DIV_ROUND_UP(si->max, VSWAP_TABLE_SLOTS);
-	vswap_tables = kvcalloc(nr_tables, sizeof(*vswap_tables), GFP_KERNEL);
-	vswap_table_used = kvcalloc(nr_tables, sizeof(*vswap_table_used),
-				    GFP_KERNEL);
-	if (!vswap_tables || !vswap_table_used) {
-		/* The device stays registered, unused: nothing allocates there. */
-		pr_err("no memory for %lu descriptor tables\n", nr_tables);
-		kvfree(vswap_tables);
-		kvfree(vswap_table_used);
-		vswap_tables = NULL;
-		vswap_table_used = NULL;
-		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct vswap_slot_cache *cache = per_cpu_ptr(&vswap_slot_cache, cpu);
+
+		mutex_init(&cache->lock);
+		spin_lock_init(&cache->ret_lock);
 	}
+	if (cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "mm/vswap:online",
+				      NULL, vswap_cpu_offline) < 0)
+		pr_warn("slots cached by a CPU that goes offline stay there\n");
 
 	WRITE_ONCE(vswap_type, si->type);
 	WRITE_ONCE(vswap_si, si);
@@ -1525,6 +1653,13 @@ static int __init vswap_init(void)
 	pr_info("%u slots (swap type %d), %s\n", si->max, si->type,
 		vswap_on ? "enabled" : "disabled");
 	return 0;
+
+fail:
+	kvfree(vswap_tables);
+	kvfree(vswap_cluster_used);
+	vswap_tables = NULL;
+	vswap_cluster_used = NULL;
+	return -ENOMEM;
 }
 late_initcall(vswap_init);
 

@@ -26,7 +26,11 @@ extern struct kobj_attribute vswap_enabled_attr;
 /* The virtual device's side of mm/swapfile.c, for mm/vswap.c only. */
 struct swap_info_struct *swap_register_virtual(unsigned char *swap_map,
 					       unsigned long maxpages);
-void swap_claim_virtual_slot(struct swap_info_struct *si, unsigned long offset);
+void swap_virtual_add_clusters(struct swap_info_struct *si,
+			       unsigned long offset, unsigned long nr);
+int swap_alloc_virtual_slots(struct swap_info_struct *si, int nr,
+			     swp_entry_t slots[]);
+void swap_free_virtual_slot(struct swap_info_struct *si, swp_entry_t entry);
 bool swap_alloc_backing_slot(swp_entry_t *slot);
 void swap_free_backing_slot(swp_entry_t slot);
 
@@ -61,6 +65,8 @@ swp_entry_t vswap_alloc(struct folio *folio);
 int vswap_writepage(struct folio *folio, struct writeback_control *wbc);
 bool vswap_read_folio(struct folio *folio);
 void vswap_release(swp_entry_t entry, unsigned int nr);
+void vswap_free_slot(swp_entry_t entry);
+bool vswap_slot_mapped(unsigned long offset);
 swp_entry_t vswap_folio_slot(struct folio *folio);
 unsigned int vswap_folio_swap_flags(struct folio *folio);
 void vswap_count_stable_write_fault(swp_entry_t entry);
@@ -131,6 +137,15 @@ static inline bool vswap_read_folio(struct folio *folio)
 
 static inline void vswap_release(swp_entry_t entry, unsigned int nr)
 {
+}
+
+static inline void vswap_free_slot(swp_entry_t entry)
+{
+}
+
+static inline bool vswap_slot_mapped(unsigned long offset)
+{
+	return true;
 }
 
 static inline swp_entry_t swap_folio_slot(struct folio *folio)
