@@ -505,6 +505,29 @@ out:
  */
 #define VSWAP_GROW_AHEAD	(VSWAP_CHUNK_SLOTS / 4)
 
+/*
+ * Free slots to keep mapped: each online CPU holds a cluster of its own
+ * and should find two more on the free list when it fills, or the CPUs
+ * end up sharing non-full clusters.  The cost is the swap map only - one
+ * byte per slot; descriptor tables and swap_cgroup records come with the
+ * first slot allocated in their cluster or chunk.
+ */
+static unsigned long vswap_grow_ahead(void)
+{
+	return max_t(unsigned long, VSWAP_GROW_AHEAD,
+		     3UL * num_online_cpus() * SWAPFILE_CLUSTER);
+}
+
+/* Are the free mapped slots fewer than vswap_grow_ahead()?  Racy: a hint. */
+static bool vswap_space_low(struct swap_info_struct *si)
+{
+	unsigned long mapped = min_t(unsigned long, si->max,
+				     READ_ONCE(vswap_chunks) * VSWAP_CHUNK_SLOTS);
+
+	return mapped < si->max &&
+	       READ_ONCE(si->inuse_pages) + vswap_grow_ahead() >= mapped;
+}
+
 static void vswap_grow_workfn(struct work_struct *work)
 {
 	/*
@@ -513,8 +536,12 @@ static void vswap_grow_workfn(struct work_struct *work)
 	 * reclaimer that needs a chunk waits for that lock.  Failing is fine:
 	 * reclaim then gets classic entries, or the next worker succeeds.
 	 */
-	vswap_grow(READ_ONCE(vswap_chunks),
-		   GFP_NOIO | __GFP_NORETRY | __GFP_NOWARN);
+	do {
+		if (vswap_grow(READ_ONCE(vswap_chunks),
+			       GFP_NOIO | __GFP_NORETRY | __GFP_NOWARN))
+			break;
+		cond_resched();
+	} while (vswap_space_low(vswap_si));
 }
 
 static DECLARE_WORK(vswap_grow_work, vswap_grow_workfn);
@@ -574,18 +601,26 @@ static void vswap_desc_set(struct folio *folio, unsigned long desc)
 /*
  * Per-CPU caches of free slots and of slots being freed, as swap_slots.c
  * keeps for devices, always active: si->lock is taken once per
- * VSWAP_BATCH allocations and once per VSWAP_BATCH frees.  The free side
- * is a mutex, as swap_slots.c's, because the cluster allocator may
+ * VSWAP_BATCH allocations and once per VSWAP_BATCH frees.  The allocation
+ * side is a mutex, as swap_slots.c's, because the cluster allocator may
  * reschedule while it reclaims cache-only slots; that reclaim frees into
  * the return side, which has a spinlock of its own.
+ *
+ * A task finds its CPU's cache, then takes the lock: it may have migrated,
+ * and the CPU may have gone offline, meanwhile.  Each side's @online is
+ * cleared under its lock when the CPU goes offline and its slots are
+ * drained, so a late task sees it and bypasses the cache instead of
+ * stranding slots there.
  */
 #define VSWAP_BATCH	64
 
 struct vswap_slot_cache {
 	struct mutex lock;		/* the free slots */
+	bool online;
 	unsigned int nr, cur;
 	swp_entry_t slots[VSWAP_BATCH];
 	spinlock_t ret_lock;		/* the slots being freed */
+	bool ret_online;
 	unsigned int nr_ret;
 	swp_entry_t ret[VSWAP_BATCH];
 };
@@ -646,21 +681,21 @@ static void vswap_slot_unhold(unsigned long offset)
 }
 
 /*
- * Fill @slots from the allocator under one hold of si->lock, and set
- * *@exhausted if it had none to give.  Slots whose metadata cannot be had
- * are freed again, and so are the rest of the batch: memory is short.
- * Queue the grow worker if the slots in use come near the end of the
- * mapped space.
+ * Fill @slots with up to @nr slots from the allocator under one hold of
+ * si->lock, and set *@exhausted if it had none to give.  Slots whose
+ * metadata cannot be had are freed again, and so are the rest of the
+ * batch: memory is short.  Queue the grow worker if the free slots of the
+ * mapped space come near what the CPUs' clusters need.
  */
 static unsigned int vswap_refill(struct swap_info_struct *si,
-				 swp_entry_t *slots, bool *exhausted)
+				 swp_entry_t *slots, unsigned int nr,
+				 bool *exhausted)
 {
 	unsigned int i, n, kept = 0;
-	unsigned long mapped;
 	bool low;
 
 	spin_lock(&si->lock);
-	n = swap_alloc_virtual_slots(si, VSWAP_BATCH, slots);
+	n = swap_alloc_virtual_slots(si, nr, slots);
 	*exhausted = !n;
 	for (i = 0; i < n; i++)
 		vswap_slot_hold(swp_offset(slots[i]));
@@ -668,9 +703,7 @@ static unsigned int vswap_refill(struct swap_info_struct *si,
 		kept++;
 	for (; i < n; i++)
 		swap_free_virtual_slot(si, slots[i]);
-	mapped = min_t(unsigned long, READ_ONCE(vswap_chunks) * VSWAP_CHUNK_SLOTS,
-		       si->max);
-	low = mapped < si->max && si->inuse_pages + VSWAP_GROW_AHEAD >= mapped;
+	low = vswap_space_low(si);
 	spin_unlock(&si->lock);
 	if (low)
 		queue_work(system_unbound_wq, &vswap_grow_work);
@@ -678,8 +711,9 @@ static unsigned int vswap_refill(struct swap_info_struct *si,
 }
 
 /*
- * A free slot from this CPU's cache, refilled if empty; val 0 if none,
- * with *@exhausted set if the allocator had none.
+ * A free slot from this CPU's cache, refilled if empty, or straight from
+ * the allocator if the CPU went offline under us; val 0 if none, with
+ * *@exhausted set if the allocator had none.
  */
 static swp_entry_t vswap_take_slot(struct swap_info_struct *si,
 				   bool *exhausted)
@@ -689,8 +723,14 @@ static swp_entry_t vswap_take_slot(struct swap_info_struct *si,
 
 	*exhausted = false;
 	mutex_lock(&cache->lock);
+	if (unlikely(!cache->online)) {
+		mutex_unlock(&cache->lock);
+		vswap_refill(si, &entry, 1, exhausted);
+		return entry;
+	}
 	if (cache->cur == cache->nr) {
-		cache->nr = vswap_refill(si, cache->slots, exhausted);
+		cache->nr = vswap_refill(si, cache->slots, VSWAP_BATCH,
+					 exhausted);
 		cache->cur = 0;
 	}
 	if (cache->cur < cache->nr)
@@ -785,6 +825,11 @@ void vswap_free_slot(swp_entry_t entry)
 	vswap_slot_release(entry);
 	cache = raw_cpu_ptr(&vswap_slot_cache);
 	spin_lock(&cache->ret_lock);
+	if (unlikely(!cache->ret_online)) {
+		spin_unlock(&cache->ret_lock);
+		swapcache_free_entries(&entry, 1);
+		return;
+	}
 	if (cache->nr_ret == VSWAP_BATCH) {
 		swapcache_free_entries(cache->ret, cache->nr_ret);
 		cache->nr_ret = 0;
@@ -816,13 +861,27 @@ void vswap_release(swp_entry_t entry, unsigned int nr)
 	}
 }
 
-/* Free the slots in @cpu's caches: it is going offline. */
+static int vswap_cpu_online(unsigned int cpu)
+{
+	struct vswap_slot_cache *cache = per_cpu_ptr(&vswap_slot_cache, cpu);
+
+	mutex_lock(&cache->lock);
+	cache->online = true;
+	mutex_unlock(&cache->lock);
+	spin_lock(&cache->ret_lock);
+	cache->ret_online = true;
+	spin_unlock(&cache->ret_lock);
+	return 0;
+}
+
+/* Free the slots in @cpu's caches and close them: it is going offline. */
 static int vswap_cpu_offline(unsigned int cpu)
 {
 	struct vswap_slot_cache *cache = per_cpu_ptr(&vswap_slot_cache, cpu);
 
 	/* Never handed out: no backend, no charge, only the slots. */
 	mutex_lock(&cache->lock);
+	cache->online = false;
 	swapcache_free_entries(cache->slots + cache->cur,
 			       cache->nr - cache->cur);
 	cache->nr = 0;
@@ -830,6 +889,7 @@ static int vswap_cpu_offline(unsigned int cpu)
 	mutex_unlock(&cache->lock);
 
 	spin_lock(&cache->ret_lock);
+	cache->ret_online = false;
 	swapcache_free_entries(cache->ret, cache->nr_ret);
 	cache->nr_ret = 0;
 	spin_unlock(&cache->ret_lock);
@@ -1642,9 +1702,10 @@ static int __init vswap_init(void)
 		mutex_init(&cache->lock);
 		spin_lock_init(&cache->ret_lock);
 	}
-	if (cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "mm/vswap:online",
-				      NULL, vswap_cpu_offline) < 0)
-		pr_warn("slots cached by a CPU that goes offline stay there\n");
+	/* Until this runs, every CPU's cache is closed: slots go direct. */
+	if (cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "mm/vswap:online",
+			      vswap_cpu_online, vswap_cpu_offline) < 0)
+		pr_warn("no per-CPU slot caches: every slot takes si->lock\n");
 
 	WRITE_ONCE(vswap_type, si->type);
 	WRITE_ONCE(vswap_si, si);
