@@ -1627,6 +1627,17 @@ static int vswap_populated_get(void *data, u64 *val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(vswap_populated_fops, vswap_populated_get, NULL, "%llu\n");
 
+/*
+ * Slots the allocator has handed out: in use, and held by the per-CPU
+ * slot caches on either side.
+ */
+static int vswap_allocated_get(void *data, u64 *val)
+{
+	*val = READ_ONCE(vswap_si->inuse_pages);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(vswap_allocated_fops, vswap_allocated_get, NULL, "%llu\n");
+
 static int vswap_type_get(void *data, u64 *val)
 {
 	*val = vswap_type;
@@ -1655,6 +1666,7 @@ static void vswap_debugfs_init(void)
 			    &vswap_metadata_fops);
 	debugfs_create_file("slots", 0444, dir, NULL, &vswap_nr_slots_fops);
 	debugfs_create_file("populated", 0444, dir, NULL, &vswap_populated_fops);
+	debugfs_create_file("allocated", 0444, dir, NULL, &vswap_allocated_fops);
 }
 #else
 static inline void vswap_debugfs_init(void) { }

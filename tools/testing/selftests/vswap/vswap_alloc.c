@@ -2,7 +2,8 @@
 /*
  * How virtual slots are allocated and given back: per-CPU clusters, the
  * sparse swap map that readahead must not read where it is not mapped,
- * and the metadata that emptied clusters and chunks return.
+ * the metadata that emptied clusters and chunks return, and the per-CPU
+ * slot caches across CPU hotplug.
  *
  * Pages are same-filled, with a word derived from the page index, so that
  * many of them cost no memory once swapped out; every byte is checked
@@ -269,6 +270,79 @@ TEST_F_TIMEOUT(alloc, metadata_given_back, TIMEOUT)
 		TH_LOG("%ld bytes kept of %ld, %ld allowed", kept,
 		       meta1 - meta0, allowed);
 	}
+}
+
+#define CPU1_ONLINE	"/sys/devices/system/cpu/cpu1/online"
+#define SLOT_BATCH	64
+
+/* Run the calling task on @cpu only. */
+static int pin_to(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+/*
+ * A CPU going offline gives back the slots its caches hold (free slots
+ * it took in a batch, freed slots waiting for a batch), and coming back
+ * online uses a cache again: its first page out takes a whole batch.
+ * Pages swapped out and in around the offline keep their data.
+ */
+TEST_F_TIMEOUT(alloc, offline_cpu_gives_back_slots, TIMEOUT)
+{
+	size_t n = 100;
+	long held, offline, online;
+	char *p;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2 || access(CPU1_ONLINE, W_OK))
+		SKIP(return, "needs a second CPU that can go offline");
+	p = mmap(NULL, n * page_size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, madvise(p, n * page_size, MADV_NOHUGEPAGE));
+	pattern_fill(p, n, PAGE_SAME, 63);
+
+	/*
+	 * Start CPU 1 with empty caches.  Then on CPU 1: 100 pages out take
+	 * two batches, 28 slots stay cached; the 100 frees (swap-in, then
+	 * unmap) leave 36 in the return cache.
+	 */
+	ASSERT_EQ(0, pin_to(0));
+	ASSERT_EQ(0, write_file(CPU1_ONLINE, "0"));
+	ASSERT_EQ(0, write_file(CPU1_ONLINE, "1"));
+	ASSERT_EQ(0, pin_to(1));
+	page_out_virtual(_metadata, p, n, self->type, NULL);
+	verify(_metadata, p, n, PAGE_SAME, 63);
+	ASSERT_EQ(0, munmap(p, n * page_size));
+	ASSERT_EQ(0, pin_to(0));
+	held = read_long(VSWAP_DEBUGFS "allocated");
+
+	ASSERT_EQ(0, write_file(CPU1_ONLINE, "0"));
+	offline = read_long(VSWAP_DEBUGFS "allocated");
+	ASSERT_EQ(0, write_file(CPU1_ONLINE, "1"));
+	EXPECT_LE(offline, held - 28 - 36) {
+		TH_LOG("%ld slots allocated with CPU 1 online, %ld offline",
+		       held, offline);
+	}
+
+	/* Back online, CPU 1 allocates through its cache again. */
+	p = mmap(NULL, page_size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	pattern_fill(p, 1, PAGE_SAME, 64);
+	ASSERT_EQ(0, pin_to(1));
+	offline = read_long(VSWAP_DEBUGFS "allocated");
+	page_out_virtual(_metadata, p, 1, self->type, NULL);
+	online = read_long(VSWAP_DEBUGFS "allocated");
+	EXPECT_EQ(SLOT_BATCH, online - offline) {
+		TH_LOG("one page out on CPU 1 allocated %ld slots",
+		       online - offline);
+	}
+	verify(_metadata, p, 1, PAGE_SAME, 64);
+	munmap(p, page_size);
 }
 
 TEST_HARNESS_MAIN
