@@ -303,7 +303,6 @@ TEST_F_TIMEOUT(alloc, offline_cpu_gives_back_slots, TIMEOUT)
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, p);
 	ASSERT_EQ(0, madvise(p, n * page_size, MADV_NOHUGEPAGE));
-	pattern_fill(p, n, PAGE_SAME, 63);
 
 	/*
 	 * Start CPU 1 with empty caches.  Then on CPU 1: 100 pages out take
@@ -314,6 +313,8 @@ TEST_F_TIMEOUT(alloc, offline_cpu_gives_back_slots, TIMEOUT)
 	ASSERT_EQ(0, write_file(CPU1_ONLINE, "0"));
 	ASSERT_EQ(0, write_file(CPU1_ONLINE, "1"));
 	ASSERT_EQ(0, pin_to(1));
+	/* Faulted in on the CPU that pages out: its LRU batch is drained. */
+	pattern_fill(p, n, PAGE_SAME, 63);
 	page_out_virtual(_metadata, p, n, self->type, NULL);
 	verify(_metadata, p, n, PAGE_SAME, 63);
 	ASSERT_EQ(0, munmap(p, n * page_size));
@@ -332,8 +333,8 @@ TEST_F_TIMEOUT(alloc, offline_cpu_gives_back_slots, TIMEOUT)
 	p = mmap(NULL, page_size, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, p);
-	pattern_fill(p, 1, PAGE_SAME, 64);
 	ASSERT_EQ(0, pin_to(1));
+	pattern_fill(p, 1, PAGE_SAME, 64);
 	offline = read_long(VSWAP_DEBUGFS "allocated");
 	page_out_virtual(_metadata, p, 1, self->type, NULL);
 	online = read_long(VSWAP_DEBUGFS "allocated");
