@@ -401,24 +401,16 @@ static unsigned long vswap_chunk_order(unsigned long k)
 }
 
 /*
- * Map a zeroed page as chunk @chunk of the swap map.  The page tables are
- * there already (vswap_map_create()), so nothing else is allocated, and
- * a not-present PTE becomes present: no TLB flush is needed.
+ * Map @page, zeroed, as chunk @chunk of the swap map.  The page tables are
+ * there already (vswap_map_create()), so nothing is allocated, and a
+ * not-present PTE becomes present: no TLB flush is needed.
  */
-static noinline int vswap_map_populate(unsigned long chunk, gfp_t gfp)
+static noinline int vswap_map_populate(unsigned long chunk, struct page *page)
 {
 	unsigned long addr = (unsigned long)vswap_map_area->addr +
 			     chunk * PAGE_SIZE;
-	struct page *page;
-	int err;
 
-	page = alloc_page(gfp | __GFP_ZERO);
-	if (!page)
-		return -ENOMEM;
-	err = vm_area_map_pages(vswap_map_area, addr, addr + PAGE_SIZE, &page);
-	if (err)
-		__free_page(page);
-	return err;
+	return vm_area_map_pages(vswap_map_area, addr, addr + PAGE_SIZE, &page);
 }
 
 /* Failure tests make it fail: the space stops growing, nothing is lost. */
@@ -463,8 +455,10 @@ fail:
 
 /*
  * Map the next chunk, unless someone did since the caller saw @seen
- * chunks, and give its clusters to the allocator.  Never with __GFP_IO:
- * reclaim would swap out, and allocating a slot may wait for this lock.
+ * chunks, and give its clusters to the allocator.  The page is allocated
+ * before vswap_grow_lock is taken, so a reclaimer that needs a chunk never
+ * waits for a grower that is itself reclaiming; never with __GFP_IO:
+ * reclaim would swap out.
  *
  * Return: 0 if there may be free slots now, -ENOSPC if the space is
  * mapped to its end, -ENOMEM.
@@ -472,8 +466,14 @@ fail:
 static int vswap_grow(unsigned long seen, gfp_t gfp)
 {
 	unsigned long chunk;
+	struct page *page;
 	int err = 0;
 
+	if (READ_ONCE(vswap_chunks) == vswap_nr_chunks)
+		return -ENOSPC;
+	page = alloc_page(gfp | __GFP_ZERO);
+	if (!page)
+		return -ENOMEM;
 	mutex_lock(&vswap_grow_lock);
 	if (vswap_chunks != seen)
 		goto out;
@@ -483,9 +483,10 @@ static int vswap_grow(unsigned long seen, gfp_t gfp)
 	}
 	while ((chunk = vswap_chunk_order(vswap_grow_next)) == vswap_nr_chunks)
 		vswap_grow_next++;
-	err = vswap_map_populate(chunk, gfp);
+	err = vswap_map_populate(chunk, page);
 	if (err)
 		goto out;
+	page = NULL;
 	vswap_grow_next++;
 	/* Readers test the bit with acquire: they see the page mapped. */
 	smp_mb__before_atomic();
@@ -495,6 +496,8 @@ static int vswap_grow(unsigned long seen, gfp_t gfp)
 				  VSWAP_CHUNK_SLOTS);
 out:
 	mutex_unlock(&vswap_grow_lock);
+	if (page)
+		__free_page(page);
 	return err;
 }
 
@@ -532,9 +535,9 @@ static void vswap_grow_workfn(struct work_struct *work)
 {
 	/*
 	 * __GFP_NORETRY: without __GFP_FS an order-0 allocation would retry
-	 * for ever rather than fail, with vswap_grow_lock held, and every
-	 * reclaimer that needs a chunk waits for that lock.  Failing is fine:
-	 * reclaim then gets classic entries, or the next worker succeeds.
+	 * for ever rather than fail, and the worker would never let go.
+	 * Failing is fine: reclaim then grows the space itself or gets
+	 * classic entries, and the next worker tries again.
 	 */
 	do {
 		if (vswap_grow(READ_ONCE(vswap_chunks),
@@ -725,7 +728,9 @@ static swp_entry_t vswap_take_slot(struct swap_info_struct *si,
 	mutex_lock(&cache->lock);
 	if (unlikely(!cache->online)) {
 		mutex_unlock(&cache->lock);
-		vswap_refill(si, &entry, 1, exhausted);
+		/* A slot whose metadata could not be had is freed already. */
+		if (!vswap_refill(si, &entry, 1, exhausted))
+			entry.val = 0;
 		return entry;
 	}
 	if (cache->cur == cache->nr) {
@@ -748,7 +753,8 @@ static swp_entry_t vswap_take_slot(struct swap_info_struct *si,
  * VSWAP_DESC_MEMORY.  Large folios are not given virtual entries: reclaim
  * splits them and swaps the pages.
  *
- * Return: the entry, or an entry with val 0 if the virtual space is full.
+ * Return: the entry, or an entry with val 0 if the virtual space is full
+ * or the slot's metadata could not be allocated.
  */
 swp_entry_t vswap_alloc(struct folio *folio)
 {
@@ -1680,6 +1686,7 @@ static int __init vswap_init(void)
 {
 	unsigned long nr_clusters, maxpages;
 	struct swap_info_struct *si;
+	struct page *page = NULL;
 	unsigned char *map;
 	int cpu;
 
@@ -1690,10 +1697,14 @@ static int __init vswap_init(void)
 	vswap_cluster_used = kvcalloc(nr_clusters, sizeof(*vswap_cluster_used),
 				      GFP_KERNEL);
 	map = vswap_map_create(maxpages);
+	if (map)
+		page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	/* Chunk 0 first: swap_register_virtual() writes slot 0. */
-	if (!vswap_tables || !vswap_cluster_used || !map ||
-	    vswap_map_populate(0, GFP_KERNEL)) {
+	if (!vswap_tables || !vswap_cluster_used || !page ||
+	    vswap_map_populate(0, page)) {
 		pr_err("no memory for the metadata of %lu slots\n", maxpages);
+		if (page)
+			__free_page(page);
 		goto fail;
 	}
 	set_bit(0, vswap_chunk_mapped);
@@ -1732,6 +1743,14 @@ fail:
 	kvfree(vswap_cluster_used);
 	vswap_tables = NULL;
 	vswap_cluster_used = NULL;
+	if (map) {
+		/* The area's page tables stay: init_mm frees none. */
+		free_vm_area(vswap_map_area);
+		vswap_map_area = NULL;
+		kvfree(vswap_chunk_used);
+		bitmap_free(vswap_chunk_records);
+		bitmap_free(vswap_chunk_mapped);
+	}
 	return -ENOMEM;
 }
 late_initcall(vswap_init);
