@@ -92,7 +92,7 @@ static void page_out(struct __test_metadata *_metadata, char *buf,
 {
 	int i;
 
-	ASSERT_EQ(0, madvise(buf, npages * page_size, MADV_PAGEOUT));
+	ASSERT_EQ(0, pageout_all(buf, npages * page_size));
 	for (i = 0; i < 1000 && meminfo_kb("Writeback") != 0; i++)
 		usleep(10000);
 	ASSERT_EQ(0, meminfo_kb("Writeback"));

@@ -69,7 +69,7 @@ static void page_out(struct __test_metadata *_metadata, char *buf,
 {
 	long swapped;
 
-	ASSERT_EQ(0, madvise(buf, npages * page_size, MADV_PAGEOUT));
+	ASSERT_EQ(0, pageout_all(buf, npages * page_size));
 	swapped = count_swapped(buf, npages);
 	ASSERT_EQ(npages, swapped) {
 		TH_LOG("only %ld of %zu pages show a swap entry in pagemap",

@@ -264,8 +264,8 @@ TEST_F_TIMEOUT(vswap, disable_with_live_entries, TIMEOUT)
 
 	ASSERT_EQ(0, knob_write("0"));
 	ASSERT_EQ(0, knob_read());
-	ASSERT_EQ(0, madvise(self->buf + half * page_size,
-			     (n - half) * page_size, MADV_PAGEOUT));
+	ASSERT_EQ(0, pageout_all(self->buf + half * page_size,
+				 (n - half) * page_size));
 	ASSERT_EQ(0, pagemap_read(self->buf, n, pm));
 	for (i = 0; i < n; i++) {
 		ASSERT_TRUE(PM_SWAPPED(pm[i]));
@@ -281,7 +281,7 @@ TEST_F_TIMEOUT(vswap, disable_with_live_entries, TIMEOUT)
 	 */
 	ASSERT_EQ(0, knob_write("1"));
 	verify(_metadata, self->buf, n, PAGE_MIXED, 8);
-	ASSERT_EQ(0, madvise(self->buf, n * page_size, MADV_PAGEOUT));
+	ASSERT_EQ(0, pageout_all(self->buf, n * page_size));
 	EXPECT_EQ(n, count_swapped(self->buf, n));
 	verify(_metadata, self->buf, n, PAGE_MIXED, 8);
 }

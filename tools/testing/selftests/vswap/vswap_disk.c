@@ -180,7 +180,7 @@ TEST_F_TIMEOUT(disk, shmem_roundtrip, TIMEOUT)
 		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, shm);
 	pattern_fill(shm, n, PAGE_MIXED, 41);
-	ASSERT_EQ(0, madvise(shm, n * page_size, MADV_PAGEOUT));
+	ASSERT_EQ(0, pageout_all(shm, n * page_size));
 
 	EXPECT_EQ(n, vmstat_read("vswap_alloc") - alloc0);
 	EXPECT_EQ(n / 4 + n / 8, vmstat_read("vswap_same") - same0);
@@ -190,7 +190,7 @@ TEST_F_TIMEOUT(disk, shmem_roundtrip, TIMEOUT)
 	verify(_metadata, shm, n, PAGE_MIXED, 41);
 
 	/* Again after the first round trip, then free it all. */
-	ASSERT_EQ(0, madvise(shm, n * page_size, MADV_PAGEOUT));
+	ASSERT_EQ(0, pageout_all(shm, n * page_size));
 	verify(_metadata, shm, n, PAGE_MIXED, 41);
 	ASSERT_EQ(0, munmap(shm, n * page_size));
 }
@@ -373,7 +373,7 @@ TEST_F_TIMEOUT(disk, faults_during_writeback, TIMEOUT)
 	for (round = 0; round < 4; round++) {
 		/* Each store of this region writes back an older entry. */
 		pattern_fill(b, 2 * n, PAGE_TEXT, 17 + round);
-		ASSERT_EQ(0, madvise(b, 2 * n * page_size, MADV_PAGEOUT));
+		ASSERT_EQ(0, pageout_all(b, 2 * n * page_size));
 		verify(_metadata, b, 2 * n, PAGE_TEXT, 17 + round);
 	}
 	stop_verifiers(_metadata, v, t, 3, &stop);
@@ -492,10 +492,10 @@ TEST_F_TIMEOUT(disk, toggle_under_load, TIMEOUT)
 
 	/* Half the region out with each kind of entry. */
 	ASSERT_EQ(0, write_file(VSWAP_KNOB, "1"));
-	ASSERT_EQ(0, madvise(self->buf, n / 2 * page_size, MADV_PAGEOUT));
+	ASSERT_EQ(0, pageout_all(self->buf, n / 2 * page_size));
 	ASSERT_EQ(0, write_file(VSWAP_KNOB, "0"));
-	ASSERT_EQ(0, madvise(self->buf + n / 2 * page_size, n / 2 * page_size,
-			     MADV_PAGEOUT));
+	ASSERT_EQ(0, pageout_all(self->buf + n / 2 * page_size,
+				 n / 2 * page_size));
 	ASSERT_EQ(0, pagemap_read(self->buf, n, pm));
 	for (i = 0; i < n; i++) {
 		virtual += PM_SWAPPED(pm[i]) && PM_SWAP_TYPE(pm[i]) == self->type;

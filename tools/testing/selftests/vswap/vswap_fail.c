@@ -228,7 +228,7 @@ TEST_F_TIMEOUT(io, write_error_keeps_page, TIMEOUT)
 	pattern_fill(self->buf, n, PAGE_MIXED, 61);
 	ASSERT_EQ(0, disk_fail(fast_dev(), -1));
 	ASSERT_EQ(0, task_fails_io(true));
-	ASSERT_EQ(0, madvise(self->buf, n * page_size, MADV_PAGEOUT));
+	ASSERT_EQ(0, pageout_all(self->buf, n * page_size));
 	wait_writeback(_metadata);
 	ASSERT_EQ(0, task_fails_io(false));
 	ASSERT_EQ(0, disk_fail(fast_dev(), 0));
@@ -242,7 +242,7 @@ TEST_F_TIMEOUT(io, write_error_keeps_page, TIMEOUT)
 	EXPECT_EQ(0, vmstat_read("pswpin") - pswpin0);
 
 	/* The disk works again: out, dropped from memory, and back. */
-	ASSERT_EQ(0, madvise(self->buf, n * page_size, MADV_PAGEOUT));
+	ASSERT_EQ(0, pageout_all(self->buf, n * page_size));
 	wait_writeback(_metadata);
 	evict();
 	pswpin0 = vmstat_read("pswpin");
@@ -265,7 +265,7 @@ TEST_F_TIMEOUT(io, read_error_kills_only_faulting_task, TIMEOUT)
 	pid_t pid;
 
 	pattern_fill(self->buf, n, PAGE_RANDOM, 62);
-	ASSERT_EQ(0, madvise(self->buf, n * page_size, MADV_PAGEOUT));
+	ASSERT_EQ(0, pageout_all(self->buf, n * page_size));
 	wait_writeback(_metadata);
 	evict();
 
@@ -315,7 +315,7 @@ TEST_F_TIMEOUT(io, swapoff_read_error, TIMEOUT)
 	pid_t pid;
 
 	pattern_fill(self->buf, n, PAGE_RANDOM, 63);
-	ASSERT_EQ(0, madvise(self->buf, n * page_size, MADV_PAGEOUT));
+	ASSERT_EQ(0, pageout_all(self->buf, n * page_size));
 	wait_writeback(_metadata);
 	evict();
 	swapped = read_long(CG_PATH "/memory.swap.current");
@@ -471,7 +471,7 @@ static void fill_populated(struct __test_metadata *_metadata, char ***fill,
 		madvise(p, VSWAP_MB(16), MADV_NOHUGEPAGE);
 		for (i = 0; i < per && (long)i < need; i++)
 			memset(p + i * page_size, 0x01, page_size);
-		ASSERT_EQ(0, madvise(p, i * page_size, MADV_PAGEOUT));
+		ASSERT_EQ(0, pageout_all(p, i * page_size));
 		need -= i;
 	}
 }
@@ -502,7 +502,7 @@ TEST_F_TIMEOUT(meta, alloc_failure_backs_off, TIMEOUT)
 	pattern_fill(self->buf, n, PAGE_MIXED, 71);
 	populated0 = read_long(VSWAP_DEBUGFS "populated");
 	alloc0 = vmstat_read("vswap_alloc");
-	ASSERT_EQ(0, madvise(self->buf, n * page_size, MADV_PAGEOUT));
+	ASSERT_EQ(0, pageout_all(self->buf, n * page_size));
 	failed = function_failures();
 	/* Before the injection stops: the grow worker may be queued. */
 	populated = read_long(VSWAP_DEBUGFS "populated");

@@ -35,7 +35,7 @@ static inline void page_out_virtual(struct __test_metadata *_metadata,
 	size_t i, virtual = 0;
 
 	ASSERT_NE(NULL, entries);
-	ASSERT_EQ(0, madvise(buf, npages * page_size, MADV_PAGEOUT));
+	ASSERT_EQ(0, pageout_all(buf, npages * page_size));
 	ASSERT_EQ(0, pagemap_read(buf, npages, entries));
 	for (i = 0; i < npages; i++)
 		virtual += PM_SWAPPED(entries[i]) &&

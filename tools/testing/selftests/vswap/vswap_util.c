@@ -248,6 +248,20 @@ const char *slow_dev(void)
 	return d ? d : "/dev/swap-slow";
 }
 
+/*
+ * MADV_PAGEOUT only sees folios on the LRU, and drains only this CPU's LRU
+ * batches: pages this task faulted in on another CPU before it migrated
+ * (up to a batch of 15) would stay in memory.  Writing 1 to drop_caches
+ * drains every CPU's batches (lru_add_drain_all()) first; 4 silences the
+ * log line it prints.
+ */
+int pageout_all(void *buf, size_t len)
+{
+	write_file("/proc/sys/vm/drop_caches", "4");
+	write_file("/proc/sys/vm/drop_caches", "1");
+	return madvise(buf, len, MADV_PAGEOUT);
+}
+
 int write_file(const char *path, const char *fmt, ...)
 {
 	char buf[256];

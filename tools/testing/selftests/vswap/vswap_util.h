@@ -60,6 +60,7 @@ long swap_size_kb(const char *dev);
 const char *fast_dev(void);
 const char *slow_dev(void);
 
+int pageout_all(void *buf, size_t len);
 int write_file(const char *path, const char *fmt, ...);
 int write_file_at(const char *dir, const char *file, const char *fmt, ...);
 long read_long(const char *path);

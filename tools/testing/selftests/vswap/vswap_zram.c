@@ -382,7 +382,7 @@ TEST_F_TIMEOUT(zram, rewrite_under_writeback, TIMEOUT)
 	       vmstat_read("vswap_disk") - disk0,
 	       vmstat_read("vswap_stable_write_fault") - stable0);
 	/* Out once more, and every page must come back as last written. */
-	ASSERT_EQ(0, madvise(buf, n * page_size, MADV_PAGEOUT));
+	ASSERT_EQ(0, pageout_all(buf, n * page_size));
 	for (i = 0; i < n; i++) {
 		ASSERT_TRUE(page_matches((uint64_t *)(buf + i * page_size), i,
 					 gen[i], why, sizeof(why))) {
