@@ -553,26 +553,180 @@ static DECLARE_WORK(vswap_grow_work, vswap_grow_workfn);
  * disk slots
  **********************************/
 
-static void vswap_count_disk(swp_entry_t slot, long delta)
+/*
+ * Per-CPU caches of disk slots, one per swap device (type), as the swap
+ * slot cache keeps for classic entries: a device's si->lock (and, on
+ * allocation, swap_avail_lock) is taken once per VSWAP_DISK_BATCH slots
+ * taken and once per VSWAP_DISK_BATCH slots freed.  Slots in a cache are
+ * SWAP_MAP_BAD on their device, like slots that hold data, and are
+ * counted in vswap_nr_disk[], so swapoff, which drains every CPU's cache
+ * of its device, waits for them like for slots in use.
+ *
+ * A type's caches are allocated the first time a CPU takes a batch from
+ * it and kept for the type's next swapon, as its swap_info_struct is.
+ * Without them (the allocation failed) slots go one at a time.  The lock
+ * is a spinlock: frees come from under the page table lock and the
+ * virtual device's si->lock; refills, which may sleep, run outside it.
+ */
+#define VSWAP_DISK_BATCH	32
+
+struct vswap_disk_cache {
+	spinlock_t lock;
+	unsigned int nr;		/* free slots */
+	unsigned int nr_ret;		/* slots being freed */
+	swp_entry_t slots[VSWAP_DISK_BATCH];
+	swp_entry_t ret[VSWAP_DISK_BATCH];
+};
+
+static struct vswap_disk_cache __percpu *vswap_disk_caches[MAX_SWAPFILES];
+
+/* The device this CPU took its last batch from, or -1. */
+static DEFINE_PER_CPU(int, vswap_disk_type) = -1;
+
+static void vswap_count_disk(unsigned int type, long delta)
 {
-	this_cpu_add(vswap_nr_disk[swp_type(slot)], delta);
+	this_cpu_add(vswap_nr_disk[type], delta);
 }
 
-/* A slot on the highest-priority swap device with space, or val 0. */
-static swp_entry_t vswap_disk_slot_alloc(void)
+/* @type's caches, allocated if they are not yet; NULL without memory. */
+static struct vswap_disk_cache __percpu *vswap_disk_caches_get(unsigned int type)
 {
+	struct vswap_disk_cache __percpu *caches;
+	int cpu;
+
+	caches = READ_ONCE(vswap_disk_caches[type]);
+	if (caches)
+		return caches;
+	caches = alloc_percpu_gfp(struct vswap_disk_cache,
+				  GFP_NOWAIT | __GFP_NOWARN);
+	if (!caches)
+		return NULL;
+	for_each_possible_cpu(cpu)
+		spin_lock_init(&per_cpu_ptr(caches, cpu)->lock);
+	/* Pairs with the READ_ONCE()s: the locks are initialised first. */
+	if (cmpxchg_release(&vswap_disk_caches[type], NULL, caches)) {
+		free_percpu(caches);
+		caches = READ_ONCE(vswap_disk_caches[type]);
+	}
+	return caches;
+}
+
+/* Free @nr cached slots of one device and stop counting them. */
+static void vswap_disk_slots_put(swp_entry_t *slots, unsigned int nr)
+{
+	if (!nr)
+		return;
+	swap_free_backing_slots(slots, nr);
+	vswap_count_disk(swp_type(slots[0]), -(long)nr);
+}
+
+/* A slot from this CPU's cache of device @type, or val 0. */
+static swp_entry_t vswap_disk_cache_take(int type)
+{
+	struct vswap_disk_cache __percpu *caches;
+	struct vswap_disk_cache *cache;
 	swp_entry_t slot = { 0 };
 
-	if (!swap_alloc_backing_slot(&slot))
-		return (swp_entry_t){ 0 };
-	vswap_count_disk(slot, 1);
+	caches = READ_ONCE(vswap_disk_caches[type]);
+	if (!caches)
+		return slot;
+	cache = raw_cpu_ptr(caches);
+	spin_lock(&cache->lock);
+	if (cache->nr)
+		slot = cache->slots[--cache->nr];
+	spin_unlock(&cache->lock);
 	return slot;
 }
 
+/*
+ * A slot on the swap device this CPU uses, from its cache, or from a new
+ * batch on the highest-priority device with space (get_swap_pages()
+ * rotates devices of equal priority per batch); val 0 if no device has
+ * space.
+ */
+static swp_entry_t vswap_disk_slot_alloc(void)
+{
+	struct vswap_disk_cache __percpu *caches;
+	swp_entry_t batch[VSWAP_DISK_BATCH];
+	struct vswap_disk_cache *cache;
+	int type = this_cpu_read(vswap_disk_type);
+	unsigned int n, kept = 0;
+
+	if (type >= 0) {
+		batch[0] = vswap_disk_cache_take(type);
+		/* A device being swapped off gets no new data. */
+		if (batch[0].val &&
+		    likely(READ_ONCE(swp_swap_info(batch[0])->flags) & SWP_WRITEOK))
+			return batch[0];
+		if (batch[0].val)
+			vswap_disk_slots_put(batch, 1);
+	}
+
+	n = swap_alloc_backing_slots(batch, VSWAP_DISK_BATCH);
+	if (!n)
+		return (swp_entry_t){ 0 };
+	type = swp_type(batch[0]);
+	vswap_count_disk(type, n);
+	this_cpu_write(vswap_disk_type, type);
+	caches = vswap_disk_caches_get(type);
+	if (caches) {
+		cache = raw_cpu_ptr(caches);
+		spin_lock(&cache->lock);
+		/* Another task on this CPU may have refilled meanwhile. */
+		kept = min(n - 1, VSWAP_DISK_BATCH - cache->nr);
+		memcpy(cache->slots + cache->nr, batch + 1,
+		       kept * sizeof(*batch));
+		cache->nr += kept;
+		spin_unlock(&cache->lock);
+	}
+	vswap_disk_slots_put(batch + 1 + kept, n - 1 - kept);
+	return batch[0];
+}
+
+/*
+ * Free a disk slot that held a virtual entry's data: into this CPU's cache
+ * of its device, which frees VSWAP_DISK_BATCH of them at a time.  The slot
+ * stays counted until then.
+ */
 static void vswap_disk_slot_free(swp_entry_t slot)
 {
-	swap_free_backing_slot(slot);
-	vswap_count_disk(slot, -1);
+	struct vswap_disk_cache __percpu *caches;
+	struct vswap_disk_cache *cache;
+	unsigned int type = swp_type(slot);
+
+	caches = READ_ONCE(vswap_disk_caches[type]);
+	/* Without caches, or while swapoff waits: free it now. */
+	if (!caches ||
+	    unlikely(!(READ_ONCE(swp_swap_info(slot)->flags) & SWP_WRITEOK))) {
+		vswap_disk_slots_put(&slot, 1);
+		return;
+	}
+	cache = raw_cpu_ptr(caches);
+	spin_lock(&cache->lock);
+	if (cache->nr_ret == VSWAP_DISK_BATCH) {
+		vswap_disk_slots_put(cache->ret, cache->nr_ret);
+		cache->nr_ret = 0;
+	}
+	cache->ret[cache->nr_ret++] = slot;
+	spin_unlock(&cache->lock);
+}
+
+/* Free the slots @cpu's cache of device @type holds. */
+static void vswap_disk_cache_drain(unsigned int type, unsigned int cpu)
+{
+	struct vswap_disk_cache __percpu *caches;
+	struct vswap_disk_cache *cache;
+
+	caches = READ_ONCE(vswap_disk_caches[type]);
+	if (!caches)
+		return;
+	cache = per_cpu_ptr(caches, cpu);
+	spin_lock(&cache->lock);
+	vswap_disk_slots_put(cache->slots, cache->nr);
+	vswap_disk_slots_put(cache->ret, cache->nr_ret);
+	cache->nr = 0;
+	cache->nr_ret = 0;
+	spin_unlock(&cache->lock);
 }
 
 /*
@@ -880,10 +1034,18 @@ static int vswap_cpu_online(unsigned int cpu)
 	return 0;
 }
 
-/* Free the slots in @cpu's caches and close them: it is going offline. */
+/*
+ * Free the slots in @cpu's caches and close its virtual slot cache: it is
+ * going offline.  Its disk slot caches stay open: a task that frees into
+ * one later leaves the slot for the device's swapoff to drain.
+ */
 static int vswap_cpu_offline(unsigned int cpu)
 {
 	struct vswap_slot_cache *cache = per_cpu_ptr(&vswap_slot_cache, cpu);
+	unsigned int type;
+
+	for (type = 0; type < MAX_SWAPFILES; type++)
+		vswap_disk_cache_drain(type, cpu);
 
 	/* Never handed out: no backend, no charge, only the slots. */
 	mutex_lock(&cache->lock);
@@ -1521,11 +1683,21 @@ static int vswap_swapoff_pass(unsigned int type)
  */
 int vswap_swapoff(struct swap_info_struct *si)
 {
+	unsigned int cpu;
 	int err;
 
 	if (!vswap_si || is_vswap_device(si))
 		return 0;
-	while (vswap_sum(vswap_nr_disk[si->type])) {
+	for (;;) {
+		/*
+		 * The device lost SWP_WRITEOK: nothing takes its slots from a
+		 * cache now or frees them into one, bar a task that looked
+		 * just before; the next round drains what it left.
+		 */
+		for_each_possible_cpu(cpu)
+			vswap_disk_cache_drain(si->type, cpu);
+		if (!vswap_sum(vswap_nr_disk[si->type]))
+			break;
 		err = vswap_swapoff_pass(si->type);
 		if (err)
 			return err;
@@ -1644,6 +1816,27 @@ static int vswap_allocated_get(void *data, u64 *val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(vswap_allocated_fops, vswap_allocated_get, NULL, "%llu\n");
 
+/* Disk slots held by the per-CPU disk slot caches, on either side. */
+static int vswap_disk_cached_get(void *data, u64 *val)
+{
+	struct vswap_disk_cache __percpu *caches;
+	struct vswap_disk_cache *cache;
+	unsigned int type, cpu;
+
+	*val = 0;
+	for (type = 0; type < MAX_SWAPFILES; type++) {
+		caches = READ_ONCE(vswap_disk_caches[type]);
+		if (!caches)
+			continue;
+		for_each_possible_cpu(cpu) {
+			cache = per_cpu_ptr(caches, cpu);
+			*val += READ_ONCE(cache->nr) + READ_ONCE(cache->nr_ret);
+		}
+	}
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(vswap_disk_cached_fops, vswap_disk_cached_get, NULL, "%llu\n");
+
 static int vswap_type_get(void *data, u64 *val)
 {
 	*val = vswap_type;
@@ -1673,6 +1866,8 @@ static void vswap_debugfs_init(void)
 	debugfs_create_file("slots", 0444, dir, NULL, &vswap_nr_slots_fops);
 	debugfs_create_file("populated", 0444, dir, NULL, &vswap_populated_fops);
 	debugfs_create_file("allocated", 0444, dir, NULL, &vswap_allocated_fops);
+	debugfs_create_file("disk_cached", 0444, dir, NULL,
+			    &vswap_disk_cached_fops);
 }
 #else
 static inline void vswap_debugfs_init(void) { }

@@ -31,8 +31,8 @@ void swap_virtual_add_clusters(struct swap_info_struct *si,
 int swap_alloc_virtual_slots(struct swap_info_struct *si, int nr,
 			     swp_entry_t slots[]);
 void swap_free_virtual_slot(struct swap_info_struct *si, swp_entry_t entry);
-bool swap_alloc_backing_slot(swp_entry_t *slot);
-void swap_free_backing_slot(swp_entry_t slot);
+int swap_alloc_backing_slots(swp_entry_t slots[], int nr);
+void swap_free_backing_slots(swp_entry_t slots[], int nr);
 
 /* The swap type of the virtual device, or -1 before it is registered. */
 extern int vswap_type;

@@ -68,6 +68,15 @@ FIXTURE_TEARDOWN(disk)
 	zswap_set_enabled(false);
 }
 
+/*
+ * What /proc/swaps counts as used on the fast disk, less the free and
+ * freed slots that the per-CPU disk slot caches hold: the data on it.
+ */
+static long data_kb(void)
+{
+	return swap_used_kb(fast_dev()) - vswap_disk_cached_kb();
+}
+
 /* Move the test into a cgroup whose zswap pool is limited to @zswap_max. */
 static void enter_cgroup(struct __test_metadata *_metadata, bool *in_cgroup,
 			 const char *zswap_max)
@@ -133,7 +142,7 @@ TEST_F_TIMEOUT(disk, incompressible_pages_land_on_disk, TIMEOUT)
 	/* One in four pages is random: those, and only those, are on disk. */
 	EXPECT_EQ(n / 4, vmstat_read("vswap_disk") - disk0);
 	EXPECT_EQ(n / 4, read_long(VSWAP_DEBUGFS "disk") - slots0);
-	EXPECT_EQ(n / 4 * page_size / 1024, swap_used_kb(fast_dev()));
+	EXPECT_EQ(n / 4 * page_size / 1024, data_kb());
 	EXPECT_EQ(n / 4 + n / 8, vmstat_read("vswap_zswap") - zswap0);
 
 	verify(_metadata, self->buf, n, PAGE_MIXED, 11);
@@ -148,17 +157,57 @@ TEST_F_TIMEOUT(disk, incompressible_pages_land_on_disk, TIMEOUT)
 	ASSERT_EQ(0, munmap(self->buf, n * page_size));
 	self->buf = NULL;
 	/*
-	 * Freed entries pass through the per-CPU return batch of the swap
-	 * slot cache, as upstream's do: at most 64 per CPU still hold their
-	 * disk slot.  swapoff drains the batches first, so it must find
-	 * nothing left to move.
+	 * The freed disk slots are in per-CPU caches now, as upstream's
+	 * freed slots are in the slot cache: no data is left on the disk.
+	 * swapoff drains the caches, so it must find nothing left to move.
 	 */
+	EXPECT_EQ(0, data_kb());
 	EXPECT_LE(swap_used_kb(fast_dev()),
 		  64 * sysconf(_SC_NPROCESSORS_ONLN) * (long)page_size / 1024);
 	ASSERT_EQ(0, swap_off(fast_dev()));
 	EXPECT_EQ(0, vmstat_read("vswap_swapoff_move") - moved0);
 	EXPECT_EQ(slots0, read_long(VSWAP_DEBUGFS "disk"));
 	free(pm);
+}
+
+#define DISK_BATCH	32
+
+/*
+ * Disk slots for virtual entries are taken in per-CPU batches, as the
+ * swap slot cache takes classic ones, so that a device's locks are taken
+ * once per batch: one page going to disk takes a batch, and the slots it
+ * did not use stay in the cache for the next pages, which take no new
+ * batch.  Freed slots wait in the cache too; swapoff gives all of them
+ * back.
+ */
+TEST_F_TIMEOUT(disk, disk_slots_taken_in_batches, TIMEOUT)
+{
+	long page_kb = page_size / 1024;
+	size_t n = DISK_BATCH / 2;
+	char *p;
+
+	ASSERT_EQ(0, swap_used_kb(fast_dev()));
+	p = map_pages(_metadata, n);
+	ASSERT_NE(MAP_FAILED, p);
+	/* The fill and the page out on one CPU: one cache, one batch. */
+	ASSERT_EQ(0, pin_to_cpu(0));
+	pattern_fill(p, n, PAGE_RANDOM, 16);
+	page_out_virtual(_metadata, p, 1, self->type, NULL);
+	EXPECT_EQ(DISK_BATCH * page_kb, swap_used_kb(fast_dev()));
+	EXPECT_EQ((DISK_BATCH - 1) * page_kb, vswap_disk_cached_kb());
+
+	page_out_virtual(_metadata, p + page_size, n - 1, self->type, NULL);
+	EXPECT_EQ(DISK_BATCH * page_kb, swap_used_kb(fast_dev()));
+	EXPECT_EQ(n * page_kb, data_kb());
+	verify(_metadata, p, n, PAGE_RANDOM, 16);
+
+	/* Freed, the slots stay cached until swapoff drains the cache. */
+	ASSERT_EQ(0, munmap(p, n * page_size));
+	EXPECT_EQ(0, data_kb());
+	EXPECT_EQ(DISK_BATCH * page_kb, swap_used_kb(fast_dev()));
+	ASSERT_EQ(0, swap_off(fast_dev()));
+	EXPECT_EQ(0, vswap_disk_cached_kb());
+	ASSERT_EQ(0, pin_to_cpu(-1));
 }
 
 /*
@@ -186,7 +235,7 @@ TEST_F_TIMEOUT(disk, shmem_roundtrip, TIMEOUT)
 	EXPECT_EQ(n / 4 + n / 8, vmstat_read("vswap_same") - same0);
 	EXPECT_EQ(n / 4 + n / 8, vmstat_read("vswap_zswap") - zswap0);
 	EXPECT_EQ(n / 4, vmstat_read("vswap_disk") - disk0);
-	EXPECT_EQ(n / 4 * page_size / 1024, swap_used_kb(fast_dev()));
+	EXPECT_EQ(n / 4 * page_size / 1024, data_kb());
 	verify(_metadata, shm, n, PAGE_MIXED, 41);
 
 	/* Again after the first round trip, then free it all. */
@@ -208,13 +257,13 @@ TEST_F_TIMEOUT(disk, rewrite_after_swapin, TIMEOUT)
 	ASSERT_NE(NULL, pm);
 	pattern_fill(self->buf, n, PAGE_RANDOM, 12);
 	page_out_virtual(_metadata, self->buf, n, self->type, pm);
-	EXPECT_EQ(n * page_size / 1024, swap_used_kb(fast_dev()));
+	EXPECT_EQ(n * page_size / 1024, data_kb());
 	verify(_metadata, self->buf, n, PAGE_RANDOM, 12);
 
 	pattern_fill(self->buf, n, PAGE_RANDOM, 13);
 	page_out_virtual(_metadata, self->buf, n, self->type, pm);
 	/* Each page is on disk once: old slots were freed, not leaked. */
-	EXPECT_EQ(n * page_size / 1024, swap_used_kb(fast_dev()));
+	EXPECT_EQ(n * page_size / 1024, data_kb());
 	verify(_metadata, self->buf, n, PAGE_RANDOM, 13);
 	free(pm);
 }
@@ -241,7 +290,7 @@ TEST_F_TIMEOUT(disk, writeback_keeps_pagemap, TIMEOUT)
 	enter_cgroup(_metadata, &self->in_cgroup, "max");
 	pattern_fill(self->buf, n, PAGE_MIXED, 14);
 	page_out_virtual(_metadata, self->buf, n, self->type, before);
-	used0 = swap_used_kb(fast_dev());
+	used0 = data_kb();
 	disk0 = vmstat_read("vswap_disk");
 
 	/*
@@ -267,7 +316,7 @@ TEST_F_TIMEOUT(disk, writeback_keeps_pagemap, TIMEOUT)
 	 */
 	rejected = vmstat_read("vswap_disk") - disk0;
 	EXPECT_EQ(used0 + (written + rejected) * (long)page_size / 1024,
-		  swap_used_kb(fast_dev()));
+		  data_kb());
 
 	ASSERT_EQ(0, pagemap_read(self->buf, n, after));
 	for (i = 0; i < n; i++)

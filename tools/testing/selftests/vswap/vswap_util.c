@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/swap.h>
@@ -246,6 +247,30 @@ const char *slow_dev(void)
 	const char *d = getenv("VSWAP_SLOW_DEV");
 
 	return d ? d : "/dev/swap-slow";
+}
+
+/* Run the calling task on @cpu only, or on every CPU if @cpu is -1. */
+int pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+	int i;
+
+	CPU_ZERO(&set);
+	for (i = 0; i < CPU_SETSIZE; i++)
+		if (i == cpu || (cpu < 0 && i < sysconf(_SC_NPROCESSORS_CONF)))
+			CPU_SET(i, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+/*
+ * Disk slots held by the per-CPU disk slot caches of mm/vswap.c, in KiB:
+ * /proc/swaps counts them as used.  0 on a kernel without them.
+ */
+long vswap_disk_cached_kb(void)
+{
+	long n = read_long("/sys/kernel/debug/vswap/disk_cached");
+
+	return n > 0 ? n * (long)page_size / 1024 : 0;
 }
 
 /*

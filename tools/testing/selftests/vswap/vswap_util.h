@@ -61,6 +61,8 @@ const char *fast_dev(void);
 const char *slow_dev(void);
 
 int pageout_all(void *buf, size_t len);
+long vswap_disk_cached_kb(void);
+int pin_to_cpu(int cpu);
 int write_file(const char *path, const char *fmt, ...);
 int write_file_at(const char *dir, const char *file, const char *fmt, ...);
 long read_long(const char *path);
