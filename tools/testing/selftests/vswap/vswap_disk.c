@@ -32,7 +32,10 @@ FIXTURE(disk) {
 	size_t npages;
 	int type;
 	bool in_cgroup;
+	bool made_nonrot;
 };
+
+#define FAST_ROTATIONAL	"/sys/block/vda/queue/rotational"
 
 FIXTURE_SETUP(disk)
 {
@@ -64,6 +67,8 @@ FIXTURE_TEARDOWN(disk)
 		rmdir(CG_PATH);
 	}
 	swap_off(fast_dev());
+	if (self->made_nonrot)
+		write_file(FAST_ROTATIONAL, "1");
 	write_file(VSWAP_KNOB, "0");
 	zswap_set_enabled(false);
 }
@@ -178,7 +183,9 @@ TEST_F_TIMEOUT(disk, incompressible_pages_land_on_disk, TIMEOUT)
  * once per batch: one page going to disk takes a batch, and the slots it
  * did not use stay in the cache for the next pages, which take no new
  * batch.  Freed slots wait in the cache too; swapoff gives all of them
- * back.
+ * back.  The disk is made non-rotational first: the allocator hands a
+ * rotational disk's batches out as far as the next used slot only, and
+ * a solid-state one's whole, from a cluster.
  */
 TEST_F_TIMEOUT(disk, disk_slots_taken_in_batches, TIMEOUT)
 {
@@ -186,6 +193,10 @@ TEST_F_TIMEOUT(disk, disk_slots_taken_in_batches, TIMEOUT)
 	size_t n = DISK_BATCH / 2;
 	char *p;
 
+	ASSERT_EQ(0, swap_off(fast_dev()));
+	ASSERT_EQ(0, write_file(FAST_ROTATIONAL, "0"));
+	self->made_nonrot = true;
+	ASSERT_EQ(0, swap_on(fast_dev(), 10));
 	ASSERT_EQ(0, swap_used_kb(fast_dev()));
 	p = map_pages(_metadata, n);
 	ASSERT_NE(MAP_FAILED, p);
