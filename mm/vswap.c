@@ -571,7 +571,7 @@ static DECLARE_WORK(vswap_grow_work, vswap_grow_workfn);
 #define VSWAP_DISK_BATCH	32
 
 struct vswap_disk_cache {
-	spinlock_t lock;
+	spinlock_t lock;		/* both sides: held for a copy only */
 	unsigned int nr;		/* free slots */
 	unsigned int nr_ret;		/* slots being freed */
 	swp_entry_t slots[VSWAP_DISK_BATCH];
