@@ -163,10 +163,9 @@ TEST_F_TIMEOUT(disk, incompressible_pages_land_on_disk, TIMEOUT)
 	self->buf = NULL;
 	/*
 	 * The freed disk slots are in per-CPU caches now, as upstream's
-	 * freed slots are in the slot cache: no data is left on the disk.
-	 * swapoff drains the caches, so it must find nothing left to move.
+	 * freed slots are in the slot cache: at most 64 per CPU.  swapoff
+	 * drains the caches, so it must find nothing left to move.
 	 */
-	EXPECT_EQ(0, data_kb());
 	EXPECT_LE(swap_used_kb(fast_dev()),
 		  64 * sysconf(_SC_NPROCESSORS_ONLN) * (long)page_size / 1024);
 	ASSERT_EQ(0, swap_off(fast_dev()));
@@ -189,7 +188,7 @@ TEST_F_TIMEOUT(disk, incompressible_pages_land_on_disk, TIMEOUT)
  */
 TEST_F_TIMEOUT(disk, disk_slots_taken_in_batches, TIMEOUT)
 {
-	long page_kb = page_size / 1024;
+	long page_kb = page_size / 1024, used0, cached0, data0, freed;
 	size_t n = DISK_BATCH / 2;
 	char *p;
 
@@ -211,11 +210,25 @@ TEST_F_TIMEOUT(disk, disk_slots_taken_in_batches, TIMEOUT)
 	EXPECT_EQ(DISK_BATCH * page_kb, swap_used_kb(fast_dev()));
 	EXPECT_EQ(n * page_kb, data_kb());
 	verify(_metadata, p, n, PAGE_RANDOM, 16);
+	EXPECT_EQ(0, count_swapped(p, n));
 
-	/* Freed, the slots stay cached until swapoff drains the cache. */
+	/*
+	 * Freed slots go to this CPU's cache, not back to the device: the
+	 * device's "Used" stays, the cache grows by what the data shrank.
+	 * Not every page's slot is freed at munmap: a page whose swap cache
+	 * folio outlives the unmap keeps its slot until reclaim drops the
+	 * folio, as upstream (up to 15 of the 16 here).  At least one slot
+	 * is freed.  swapoff gives the cached slots back.
+	 */
+	wait_swap_writeback(_metadata);
+	used0 = swap_used_kb(fast_dev());
+	cached0 = vswap_disk_cached_kb();
+	data0 = data_kb();
 	ASSERT_EQ(0, munmap(p, n * page_size));
-	EXPECT_EQ(0, data_kb());
-	EXPECT_EQ(DISK_BATCH * page_kb, swap_used_kb(fast_dev()));
+	freed = data0 - data_kb();
+	EXPECT_GE(freed, page_kb);
+	EXPECT_EQ(used0, swap_used_kb(fast_dev()));
+	EXPECT_EQ(cached0 + freed, vswap_disk_cached_kb());
 	ASSERT_EQ(0, swap_off(fast_dev()));
 	EXPECT_EQ(0, vswap_disk_cached_kb());
 	ASSERT_EQ(0, pin_to_cpu(-1));
