@@ -638,6 +638,47 @@ static swp_entry_t vswap_disk_cache_take(int type)
 	return slot;
 }
 
+/* Free the slots @cpu's cache of device @type holds. */
+static void vswap_disk_cache_drain(unsigned int type, unsigned int cpu)
+{
+	struct vswap_disk_cache __percpu *caches;
+	struct vswap_disk_cache *cache;
+
+	caches = READ_ONCE(vswap_disk_caches[type]);
+	if (!caches)
+		return;
+	cache = per_cpu_ptr(caches, cpu);
+	spin_lock(&cache->lock);
+	vswap_disk_slots_put(cache->slots, cache->nr);
+	vswap_disk_slots_put(cache->ret, cache->nr_ret);
+	cache->nr = 0;
+	cache->nr_ret = 0;
+	spin_unlock(&cache->lock);
+}
+
+/*
+ * Free the slots every CPU's caches of every device hold, unless that was
+ * done less than HZ / 10 ago.  Return: true if it was done now.
+ */
+static bool vswap_disk_caches_drain_all(void)
+{
+	static unsigned long last = INITIAL_JIFFIES;
+	unsigned long now = jiffies, prev = READ_ONCE(last);
+	unsigned int type, cpu;
+
+	/* One drainer per period; the others fail as the cache would. */
+	if (time_before(now, prev + HZ / 10) ||
+	    cmpxchg(&last, prev, now) != prev)
+		return false;
+	for (type = 0; type < MAX_SWAPFILES; type++) {
+		if (!READ_ONCE(vswap_disk_caches[type]))
+			continue;
+		for_each_possible_cpu(cpu)
+			vswap_disk_cache_drain(type, cpu);
+	}
+	return true;
+}
+
 /*
  * A slot on the swap device this CPU uses, from its cache, or from a new
  * batch on the highest-priority device with space (get_swap_pages()
@@ -663,8 +704,19 @@ static swp_entry_t vswap_disk_slot_alloc(void)
 	}
 
 	n = swap_alloc_backing_slots(batch, VSWAP_DISK_BATCH);
-	if (!n)
-		return (swp_entry_t){ 0 };
+	if (!n) {
+		/*
+		 * The devices are full, but for what the CPUs' caches may
+		 * hold: give that back and try once more, as swap_slots.c
+		 * stops caching when swap runs low.  At most ten times a
+		 * second: a drain visits every CPU.
+		 */
+		if (!vswap_disk_caches_drain_all())
+			return (swp_entry_t){ 0 };
+		n = swap_alloc_backing_slots(batch, 1);
+		if (!n)
+			return (swp_entry_t){ 0 };
+	}
 	type = swp_type(batch[0]);
 	vswap_count_disk(type, n);
 	this_cpu_write(vswap_disk_type, type);
@@ -708,24 +760,6 @@ static void vswap_disk_slot_free(swp_entry_t slot)
 		cache->nr_ret = 0;
 	}
 	cache->ret[cache->nr_ret++] = slot;
-	spin_unlock(&cache->lock);
-}
-
-/* Free the slots @cpu's cache of device @type holds. */
-static void vswap_disk_cache_drain(unsigned int type, unsigned int cpu)
-{
-	struct vswap_disk_cache __percpu *caches;
-	struct vswap_disk_cache *cache;
-
-	caches = READ_ONCE(vswap_disk_caches[type]);
-	if (!caches)
-		return;
-	cache = per_cpu_ptr(caches, cpu);
-	spin_lock(&cache->lock);
-	vswap_disk_slots_put(cache->slots, cache->nr);
-	vswap_disk_slots_put(cache->ret, cache->nr_ret);
-	cache->nr = 0;
-	cache->nr_ret = 0;
 	spin_unlock(&cache->lock);
 }
 
