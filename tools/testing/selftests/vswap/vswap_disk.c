@@ -36,6 +36,8 @@ FIXTURE(disk) {
 };
 
 #define FAST_ROTATIONAL	"/sys/block/vda/queue/rotational"
+#define SMALL_SWAPFILE	"/mnt/scratch/vswap-small.swap"
+#define SMALL_PAGES	64
 
 FIXTURE_SETUP(disk)
 {
@@ -67,6 +69,10 @@ FIXTURE_TEARDOWN(disk)
 		rmdir(CG_PATH);
 	}
 	swap_off(fast_dev());
+	if (!access(SMALL_SWAPFILE, F_OK)) {
+		swap_off(SMALL_SWAPFILE);
+		unlink(SMALL_SWAPFILE);
+	}
 	if (self->made_nonrot)
 		write_file(FAST_ROTATIONAL, "1");
 	write_file(VSWAP_KNOB, "0");
@@ -231,6 +237,71 @@ TEST_F_TIMEOUT(disk, disk_slots_taken_in_batches, TIMEOUT)
 	EXPECT_EQ(cached0 + freed, vswap_disk_cached_kb());
 	ASSERT_EQ(0, swap_off(fast_dev()));
 	EXPECT_EQ(0, vswap_disk_cached_kb());
+	ASSERT_EQ(0, pin_to_cpu(-1));
+}
+
+/* A swapfile of @pages pages (one is its header) at @path, via mkswap. */
+static int make_swapfile(const char *path, size_t pages)
+{
+	char cmd[256];
+	int fd;
+
+	fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
+	if (fd < 0)
+		return -errno;
+	if (posix_fallocate(fd, 0, pages * page_size)) {
+		close(fd);
+		return -ENOSPC;
+	}
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "mkswap %s >/dev/null 2>&1", path);
+	return system(cmd) ? -EIO : 0;
+}
+
+/*
+ * A full device gives back what the other CPUs' caches hold before a page
+ * is refused a disk: CPU 0 takes a batch of a 63-slot swapfile for one
+ * page and keeps the rest; CPU 1 then pages out more than the swapfile
+ * has left outside CPU 0's cache, and every page still finds a slot.
+ */
+TEST_F_TIMEOUT(disk, full_device_takes_back_cached_slots, TIMEOUT)
+{
+	size_t n = SMALL_PAGES - 4;
+	long refused0;
+	char *p, *q;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "needs two CPUs");
+	if (make_swapfile(SMALL_SWAPFILE, SMALL_PAGES))
+		SKIP(return, "no swapfile on /mnt/scratch");
+	ASSERT_EQ(0, swap_off(fast_dev()));
+	/* zswap off: every random page needs a disk slot. */
+	ASSERT_EQ(0, zswap_set_enabled(false));
+	ASSERT_EQ(0, swap_on(SMALL_SWAPFILE, 10));
+
+	p = map_pages(_metadata, 1);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, pin_to_cpu(0));
+	pattern_fill(p, 1, PAGE_RANDOM, 17);
+	page_out_virtual(_metadata, p, 1, self->type, NULL);
+	EXPECT_GT(vswap_disk_cached_kb(), 0);
+
+	q = map_pages(_metadata, n);
+	ASSERT_NE(MAP_FAILED, q);
+	ASSERT_EQ(0, pin_to_cpu(1));
+	pattern_fill(q, n, PAGE_RANDOM, 18);
+	refused0 = vmstat_read("vswap_reject_nodisk");
+	page_out_virtual(_metadata, q, n, self->type, NULL);
+	EXPECT_EQ(0, vmstat_read("vswap_reject_nodisk") - refused0);
+	EXPECT_EQ((long)(n + 1) * (long)page_size / 1024,
+		  swap_used_kb(SMALL_SWAPFILE) - vswap_disk_cached_kb());
+
+	verify(_metadata, p, 1, PAGE_RANDOM, 17);
+	verify(_metadata, q, n, PAGE_RANDOM, 18);
+	munmap(q, n * page_size);
+	munmap(p, page_size);
+	EXPECT_EQ(0, swap_off(SMALL_SWAPFILE));
+	unlink(SMALL_SWAPFILE);
 	ASSERT_EQ(0, pin_to_cpu(-1));
 }
 
