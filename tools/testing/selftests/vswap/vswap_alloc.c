@@ -10,7 +10,6 @@
  * when they come back.
  */
 #define _GNU_SOURCE
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,13 +99,10 @@ static int cpu_child(int cpu, int go, int done, uint64_t *offsets,
 {
 	size_t n = ROUNDS * PER_ROUND, i;
 	uint64_t *pm = calloc(n, sizeof(*pm));
-	cpu_set_t set;
 	char *p, c;
 	int r;
 
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (!pm || sched_setaffinity(0, sizeof(set), &set))
+	if (!pm || pin_to_cpu(cpu))
 		return 1;
 	p = mmap(NULL, n * page_size, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -275,16 +271,6 @@ TEST_F_TIMEOUT(alloc, metadata_given_back, TIMEOUT)
 #define CPU1_ONLINE	"/sys/devices/system/cpu/cpu1/online"
 #define SLOT_BATCH	64
 
-/* Run the calling task on @cpu only. */
-static int pin_to(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set);
-}
-
 /*
  * A CPU going offline gives back the slots its caches hold (free slots
  * it took in a batch, freed slots waiting for a batch), and coming back
@@ -309,16 +295,16 @@ TEST_F_TIMEOUT(alloc, offline_cpu_gives_back_slots, TIMEOUT)
 	 * two batches, 28 slots stay cached; the 100 frees (swap-in, then
 	 * unmap) leave 36 in the return cache.
 	 */
-	ASSERT_EQ(0, pin_to(0));
+	ASSERT_EQ(0, pin_to_cpu(0));
 	ASSERT_EQ(0, write_file(CPU1_ONLINE, "0"));
 	ASSERT_EQ(0, write_file(CPU1_ONLINE, "1"));
-	ASSERT_EQ(0, pin_to(1));
+	ASSERT_EQ(0, pin_to_cpu(1));
 	/* Faulted in on the CPU that pages out: its LRU batch is drained. */
 	pattern_fill(p, n, PAGE_SAME, 63);
 	page_out_virtual(_metadata, p, n, self->type, NULL);
 	verify(_metadata, p, n, PAGE_SAME, 63);
 	ASSERT_EQ(0, munmap(p, n * page_size));
-	ASSERT_EQ(0, pin_to(0));
+	ASSERT_EQ(0, pin_to_cpu(0));
 	held = read_long(VSWAP_DEBUGFS "allocated");
 
 	ASSERT_EQ(0, write_file(CPU1_ONLINE, "0"));
@@ -333,7 +319,7 @@ TEST_F_TIMEOUT(alloc, offline_cpu_gives_back_slots, TIMEOUT)
 	p = mmap(NULL, page_size, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, p);
-	ASSERT_EQ(0, pin_to(1));
+	ASSERT_EQ(0, pin_to_cpu(1));
 	pattern_fill(p, 1, PAGE_SAME, 64);
 	offline = read_long(VSWAP_DEBUGFS "allocated");
 	page_out_virtual(_metadata, p, 1, self->type, NULL);

@@ -22,7 +22,6 @@
 #include <fcntl.h>
 #include <linux/dm-ioctl.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,13 +284,8 @@ static bool page_matches(const uint64_t *w, size_t index, unsigned int gen,
  */
 static void run_on_cpu(int cpu)
 {
-	cpu_set_t set;
-
-	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
-		return;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	sched_setaffinity(0, sizeof(set), &set);
+	if (sysconf(_SC_NPROCESSORS_ONLN) >= 2)
+		pin_to_cpu(cpu);
 }
 
 static void *writer(void *arg)
