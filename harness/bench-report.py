@@ -31,7 +31,19 @@ FIGURES = [
     ("compressor", "load_mbps", "zswap load MB/s", "higher"),
     ("compressor", "compress_mbps", "raw compress MB/s", "higher"),
     ("compressor", "decompress_mbps", "raw decompress MB/s", "higher"),
+    # Disk only: zswap off (harness/guest/bench.sh nozswap).
+    ("throughput_nozswap", "out_mbps", "zswap off: swap-out MB/s", "higher"),
+    ("throughput_nozswap", "out_sys", "zswap off: swap-out system s", "lower"),
+    ("throughput_nozswap", "inout_mbps", "zswap off: swap-in+out MB/s", "higher"),
+    ("throughput_nozswap", "inout_sys", "zswap off: swap-in+out system s", "lower"),
 ]
+
+# The lock-stat modes (bench-only kernels with CONFIG_LOCK_STAT) and the
+# mode of the other kernels each stands beside.
+LOCK_MODES = {"base-lockstat": "base", "lockstat": "on"}
+# Lock classes below this many acquisitions per page on both kernels are
+# left out of the table.
+LOCK_SHOW = 0.01
 
 
 def parse(path):
@@ -42,10 +54,17 @@ def parse(path):
             words = line.split()
             if not words or "=" in words[0]:
                 continue
-            if words[0] == "metadata":
+            if words[0] in ("metadata", "metadata_nozswap"):
                 # One line per kind and use: metadata-zswap-50, ...
                 kv = dict(w.split("=", 1) for w in words[1:] if "=" in w)
-                words[0] = f"metadata-{kv.get('kind')}-{kv.get('pct')}"
+                words[0] = f"{words[0]}-{kv.get('kind')}-{kv.get('pct')}"
+            if words[0] == "lockclass":
+                # One line per lock class: lockclass class=NAME acq=N con=N
+                kv = dict(w.split("=", 1) for w in words[1:] if "=" in w)
+                if "class" in kv and "acq" in kv:
+                    out[("lock:" + kv["class"], "acq")] = float(kv["acq"])
+                    out[("lock:" + kv["class"], "con")] = float(kv.get("con", 0))
+                continue
             for w in words[1:]:
                 m = re.fullmatch(r"([a-z_0-9]+)=([-0-9.]+)", w)
                 if m:
@@ -162,6 +181,94 @@ def main():
         lines.append("info compressor load_fraction (zswap load MB/s / raw decompress MB/s): "
                      + fractions("load_mbps", "decompress_mbps"))
 
+    # Scaling: N processes paging out and faulting back their own region.
+    scale_n = sorted({int(wl.split("-", 1)[1]) for m in modes for r in data[m]
+                      for (wl, _) in r if wl.startswith("scaling-")})
+    scaling_ok = {}
+    if scale_n:
+        sm = [m for m in ("base", "on", "off") if m in modes]
+        lines += ["", "Scaling: N processes, each paging out (MADV_PAGEOUT) and "
+                  "faulting back its own region, MB/s of all of them; median "
+                  "(min-max); a ratio is within noise if the median is no "
+                  "lower than the baseline's slowest round:", ""]
+        lines.append("| N | " + " | ".join(sm) + "".join(
+            f" | {m}/base" for m in sm if m != "base") + " |")
+        lines.append("|" + "---|" * (1 + len(sm) + len([m for m in sm if m != "base"])))
+        for n in scale_n:
+            wl = f"scaling-{n}"
+            row = f"| {n} |"
+            for m in sm:
+                v = values(m, wl, "mbps")
+                row += f" {statistics.median(v):.1f} ({min(v):.1f}-{max(v):.1f}) |" if v else " - |"
+            base_v = values("base", wl, "mbps")
+            for m in sm:
+                if m == "base":
+                    continue
+                a = median(m, wl, "mbps")
+                if a is None or not base_v:
+                    row += " - |"
+                    continue
+                row += f" {a / statistics.median(base_v):.2f} |"
+                if m == "on":
+                    scaling_ok[n] = (a / statistics.median(base_v), a >= min(base_v))
+            lines.append(row)
+
+    # Disk only (zswap off): metadata as above, on the disk kind only.
+    nz_modes = [m for m in modes if values(m, "metadata_nozswap-disk-0", "total")]
+    nz_extra = {}
+    if nz_modes:
+        lines += ["", "zswap off (disk only): swap metadata, bytes; added = "
+                  "(total - total at 0%) / swapped:", ""]
+        lines.append("| use | " + " | ".join(
+            f"{m} total | {m} added" for m in nz_modes) + " |")
+        lines.append("|" + "---|" * (1 + 2 * len(nz_modes)))
+        for pct in (0, 50, 100):
+            wl = f"metadata_nozswap-disk-{pct}"
+            row = f"| {pct}% |"
+            for m in nz_modes:
+                tot, n = median(m, wl, "total"), median(m, wl, "swapped")
+                idle = median(m, "metadata_nozswap-disk-0", "total")
+                if tot is None:
+                    row += " - | - |"
+                    continue
+                row += f" {tot:.0f} |"
+                if n:
+                    nz_extra[(m, pct)] = (tot - idle) / n
+                    row += f" {nz_extra[(m, pct)]:.2f} |"
+                else:
+                    row += " - |"
+            lines.append(row)
+
+    # Locks: acquisitions per swapped page, per lock class, on the two
+    # lock-stat kernels (the series with virtual swap on, the baseline).
+    lock_modes = [m for m in LOCK_MODES if m in modes and values(m, "locks", "swapped")]
+    per_page = {}
+    if lock_modes:
+        classes = sorted({wl[5:] for m in lock_modes for r in data[m]
+                          for (wl, _) in r if wl.startswith("lock:")})
+        for m in lock_modes:
+            for c in classes:
+                v = [r.get(("lock:" + c, "acq"), 0.0) / r[("locks", "swapped")]
+                     for r in data[m] if r.get(("locks", "swapped"))]
+                if v:
+                    per_page[(m, c)] = statistics.median(v)
+        shown = [c for c in classes
+                 if max(per_page.get((m, c), 0) for m in lock_modes) >= LOCK_SHOW]
+        shown.sort(key=lambda c: -max(per_page.get((m, c), 0) for m in lock_modes))
+        swapped = {m: median(m, "locks", "swapped") for m in lock_modes}
+        lines += ["", "Locks (CONFIG_LOCK_STAT kernels, /proc/lock_stat over one "
+                  "round trip: MADV_PAGEOUT into zswap, a fault per page, "
+                  "munmap): acquisitions per swapped page (zswpout + pswpout), "
+                  f"median over the rounds; classes with at least {LOCK_SHOW} "
+                  "per page on either kernel; pages swapped: "
+                  + ", ".join(f"{m} {swapped[m]:.0f}" for m in lock_modes), ""]
+        lines.append("| lock class | " + " | ".join(lock_modes) + " |")
+        lines.append("|" + "---|" * (1 + len(lock_modes)))
+        for c in shown:
+            lines.append(f"| `{c}` | " + " | ".join(
+                f"{per_page[(m, c)]:.3f}" if (m, c) in per_page else "-"
+                for m in lock_modes) + " |")
+
     # The targets of issue 4, for the series with virtual swap on.
     def target(name, measured, goal, ok, fmt="{:.2f}"):
         if measured is None:
@@ -214,6 +321,24 @@ def main():
                         None if idle_on is None or not ram else
                         100 * idle_on / (ram * 1024),
                         "<= 0.1", lambda x: x <= 0.1, "{:.3f}"))
+
+    # Scaling: the series' median no lower than the baseline's slowest
+    # round, per N.
+    for n, (r, ok) in sorted(scaling_ok.items()):
+        lines.append(f"target scaling_{n}proc: {r:.2f} (goal median within "
+                     f"base's min-max or higher) " + ("met" if ok else "missed"))
+    # Disk only: the throughput targets with zswap off.
+    if values("base", "throughput_nozswap", "out_mbps"):
+        lines.append(target("throughput_nozswap_out", ratio("throughput_nozswap", "out_mbps"),
+                            ">= 0.97", lambda x: x >= 0.97))
+        lines.append(target("throughput_nozswap_inout",
+                            ratio("throughput_nozswap", "inout_mbps"),
+                            ">= 0.97", lambda x: x >= 0.97))
+    if ("on", 100) in nz_extra and ("base", 100) in nz_extra:
+        over = max(nz_extra[("on", p)] - nz_extra[("base", p)] for p in (50, 100)
+                   if ("on", p) in nz_extra and ("base", p) in nz_extra)
+        lines.append(f"info metadata_nozswap_disk_page_bytes_over_base: {over:.2f} "
+                     "(no goal: a disk page's descriptor on the series)")
 
     report = "\n".join(lines) + "\n"
     with open(os.path.join(out_dir, "report.md"), "w") as f:

@@ -4,32 +4,72 @@
 # bench.sh: "make bench".  Boots the baseline kernel (pristine 6.12, the
 # fast config) and the series kernel (virtual swap on, then off at run
 # time) in turn, BENCH_ROUNDS times (default 3), in the order base, on, off,
-# base, on, off, ...; each boot runs one round of harness/guest/bench.sh.
-# harness/bench-report.py turns the results into build/bench/report.md (and
-# a chart if gnuplot is installed).
+# base-lockstat, lockstat, base, on, ...; each boot runs one round of
+# harness/guest/bench.sh.  harness/bench-report.py turns the results into
+# build/bench/report.md (and a chart if gnuplot is installed).
 #
-# BENCH_SCALE divides every workload size (default 1); "make check" runs a
-# smoke round with BENCH_ROUNDS=1 BENCH_SCALE=8 on the series kernel only
-# (BENCH_MODES="on off").
+# The lock-stat modes boot the bench-only kernels built with
+# CONFIG_LOCK_STAT (tools/testing/selftests/vswap/config.lockstat) and run
+# only the "locks" workload: base-lockstat is the pristine source, lockstat
+# the series with virtual swap on.  The series' lock-stat kernel builds from
+# its own copy of the series, build/linux-lockstat: this script refreshes
+# that copy from build/linux (harness/snapshot.sh, which refuses edits that
+# are not exported) and builds both kernels (harness/kernel.sh, incremental)
+# before the first boot.  They are never part of "make check".
+#
+# BENCH_MODES picks the modes (default "base on off base-lockstat
+# lockstat"), BENCH_WORKLOADS the workloads of the base, on and off modes
+# (default all of harness/guest/bench.sh but locks).  BENCH_SCALE divides
+# every workload size (default 1); "make check" runs a smoke round with
+# BENCH_ROUNDS=1 BENCH_SCALE=8 on the series kernel only.
+#
+# Each mode's kernel and the initramfs (BENCH_INITRD, default
+# build/initramfs.cpio) are copied into the output directory before the
+# first boot, so every round boots the same ones even if a build directory
+# changes meanwhile.
 
 source "$(dirname "$0")/lib.sh"
 
 rounds=${BENCH_ROUNDS:-3}
 scale=${BENCH_SCALE:-1}
-modes=${BENCH_MODES:-base on off}
+modes=${BENCH_MODES:-base on off base-lockstat lockstat}
+workloads=${BENCH_WORKLOADS:-metadata throughput free slots compressor swapoff scaling nozswap}
 OUT=${BENCH_OUT:-$BUILD/bench}
 mkdir -p "$OUT"
 rm -f "$OUT"/round-*.txt
 
-kernel_of() {
+obj_of() {
 	case $1 in
-	base) echo "$BUILD/obj-base/arch/x86/boot/bzImage" ;;
-	*) echo "$BUILD/obj-fast/arch/x86/boot/bzImage" ;;
+	base) echo "$BUILD/obj-base" ;;
+	base-lockstat | lockstat) echo "$BUILD/obj-$1" ;;
+	on | off) echo "$BUILD/obj-fast" ;;
+	*) die "bench: unknown mode $1 (base, on, off, base-lockstat, lockstat)" ;;
 	esac
 }
 
+# The guest's mode (harness/guest/bench.sh MODE) and workloads of a mode.
+guest_args() {
+	case $1 in
+	base-lockstat) echo "base $scale locks" ;;
+	lockstat) echo "on $scale locks" ;;
+	*) echo "$1 $scale $workloads" ;;
+	esac
+}
+
+initrd=${BENCH_INITRD:-$BUILD/initramfs.cpio}
+[ -r "$initrd" ] || die "no initramfs $initrd: run 'make initramfs' first"
+cp "$initrd" "$OUT/initramfs.cpio"
 for m in $modes; do
-	[ -e "$(kernel_of "$m")" ] || die "no kernel for mode $m: $(kernel_of "$m")"
+	case $m in
+	lockstat)
+		"$TOP/harness/snapshot.sh"
+		"$TOP/harness/kernel.sh" lockstat
+		;;
+	base-lockstat) "$TOP/harness/kernel.sh" base-lockstat ;;
+	esac
+	k=$(obj_of "$m")/arch/x86/boot/bzImage
+	[ -e "$k" ] || die "no kernel for mode $m: $k"
+	cp "$k" "$OUT/bzImage-$m"
 done
 
 note "bench: $rounds round(s) of: $modes (scale 1/$scale), results in $OUT"
@@ -37,8 +77,8 @@ for r in $(seq 1 "$rounds"); do
 	for m in $modes; do
 		note "bench: round $r, $m"
 		f=$OUT/round-$r-$m.txt
-		"$TOP/harness/vm.sh" --kernel "$(kernel_of "$m")" --timeout 1800 \
-			--no-klog --out "$OUT/vm-$m" -- "/opt/vswap/bench.sh $m $scale" >"$f" 2>&1 ||
+		"$TOP/harness/vm.sh" --kernel "$OUT/bzImage-$m" --initrd "$OUT/initramfs.cpio" --timeout 1800 \
+			--no-klog --out "$OUT/vm-$m" -- "/opt/vswap/bench.sh $(guest_args "$m")" >"$f" 2>&1 ||
 			die "bench: the $m guest failed (see $OUT/vm-$m/kernel.log)"
 		if grep -q '^bench: ' "$f"; then
 			die "bench: round $r, $m: $(grep '^bench: ' "$f" | head -n 1)"
@@ -49,8 +89,7 @@ done
 
 # What was measured, beside the numbers.
 for m in $modes; do
-	obj=$BUILD/obj-fast
-	[ "$m" = base ] && obj=$BUILD/obj-base
+	obj=$(obj_of "$m")
 	echo "$m: Linux $(cat "$obj/vswap-release" 2>/dev/null || echo '?') ($obj)"
 	cp "$obj/.config" "$OUT/config-$m"
 done >"$OUT/kernels.txt"

@@ -9,6 +9,10 @@
 #   novswap  fast + config.novswap: the series compiled out
 #   base   like fast, but built from the pristine source (no series); used by
 #          the benchmarks and to compare behaviour with upstream
+#   lockstat       fast + config.lockstat (CONFIG_LOCK_STAT), built from the
+#                  snapshot build/linux-lockstat (harness/snapshot.sh), not
+#                  from build/linux: bench-only ("make bench", locks workload)
+#   base-lockstat  base + config.lockstat: the baseline of the locks workload
 #
 # The configuration is regenerated on every call and installed only if it
 # changed, so a rebuild after an edit compiles only what the edit touched.
@@ -22,18 +26,30 @@ fast) frags=(config) ;;
 debug) frags=(config config.debug) ;;
 novswap) frags=(config config.novswap) ;;
 base) frags=(config); SRC=$BUILD/linux-base ;;
-*) die "kernel.sh: unknown variant '$VARIANT' (fast, debug, novswap, base)" ;;
+lockstat) frags=(config config.lockstat); SRC=$BUILD/linux-lockstat ;;
+base-lockstat) frags=(config config.lockstat); SRC=$BUILD/linux-base ;;
+*) die "kernel.sh: unknown variant '$VARIANT' (fast, debug, novswap, base, lockstat, base-lockstat)" ;;
 esac
+# What the configuration depends on besides the fragments: the series as
+# the source tree holds it.
+stamp=$KSRC/.git/vswap-pristine.assembled
 
 need_tools gcc make flex bison bc perl ccache
 [ -d "$KSRC/.git" ] || die "no assembled tree in $KSRC: run 'make assemble' first"
 
-if [ "$VARIANT" = base ]; then
+case $VARIANT in
+base | base-lockstat)
 	# A worktree of the pristine commit, so the baseline never sees the series.
 	if [ ! -d "$SRC" ]; then
 		git -C "$KSRC" worktree add -q --detach "$SRC" HEAD
 	fi
-fi
+	;;
+lockstat)
+	# A copy of the series that build/linux's edits do not reach mid-build.
+	stamp=$SRC/.vswap-series
+	[ -e "$stamp" ] || die "no series snapshot in $SRC: run harness/snapshot.sh first"
+	;;
+esac
 
 OBJ=$BUILD/obj-$VARIANT
 CFG=$BUILD/cfg-$VARIANT
@@ -55,7 +71,7 @@ for f in "${frags[@]}"; do
 done
 
 # Reconfigure only when a fragment or the assembled tree changed.
-key=$(cat "${paths[@]}" "$KSRC/.git/vswap-pristine.assembled" 2>/dev/null | sha1sum | cut -c1-40)
+key=$(cat "${paths[@]}" "$stamp" 2>/dev/null | sha1sum | cut -c1-40)
 if [ "$(cat "$CFG/vswap-key" 2>/dev/null)" != "$key" ] || [ ! -e "$CFG/.config" ]; then
 rm -f "$CFG/vswap-key"
 {
@@ -72,7 +88,7 @@ miss=$(cat "${paths[@]}" | sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=\(.*\)$/\1 \2/p' 
 	     END { for (i = 1; i <= n; i++) print order[i], val[order[i]] }' |
 	while read -r opt val; do
 		# The baseline has no options of the series to keep.
-		[ "$VARIANT" = base ] && [[ $opt == CONFIG_VIRTUAL_SWAP* ||
+		[[ $VARIANT == base* ]] && [[ $opt == CONFIG_VIRTUAL_SWAP* ||
 			$opt == CONFIG_TEST_ZSWAP_COMPRESSOR ]] && continue
 		got=$(sed -n "s/^$opt=//p" "$CFG/.config")
 		if [ "$val" = n ]; then

@@ -5,15 +5,21 @@
 # vswap/swapbench.c), each from the same start: zswap on in front of the fast
 # disk, a cgroup with memory.max = $BENCH_LIMIT_MB.
 #
-# Usage: bench.sh MODE [SCALE]
+# Usage: bench.sh MODE [SCALE [WORKLOADS]]
 #   MODE   base (unpatched kernel), on or off (the series, virtual swap on
 #          or off at run time)
 #   SCALE  divides every size (default 1; "make check" smoke-runs 8)
+#   WORKLOADS  which of: metadata throughput free slots compressor swapoff
+#          scaling nozswap locks (default all but locks, which needs a
+#          kernel with CONFIG_LOCK_STAT).  nozswap runs throughput and the
+#          disk metadata with zswap off (the disk-only figures).
 # With KTAP=1 in the environment it also prints "ok N name" or "not ok N
 # name" per workload, for the smoke run in the test suite.
 
 mode=$1
 scale=${2:-1}
+workloads=${3:-metadata throughput free slots compressor swapoff scaling nozswap}
+zswap=Y
 KNOB=/sys/kernel/mm/swap/vswap_enabled
 CG=/sys/fs/cgroup/bench
 limit=$((64 / scale))
@@ -29,7 +35,7 @@ start() {
 	base) [ -e $KNOB ] && { echo "bench: base kernel has $KNOB"; exit 1; } ;;
 	*) echo "bench: unknown mode $mode"; exit 1 ;;
 	esac
-	echo Y >/sys/module/zswap/parameters/enabled
+	echo $zswap >/sys/module/zswap/parameters/enabled
 	swapon "$1" || { echo "bench: swapon $1 failed"; exit 1; }
 	rmdir $CG 2>/dev/null
 	echo +memory >/sys/fs/cgroup/cgroup.subtree_control
@@ -38,6 +44,7 @@ start() {
 
 n=0
 # run [-d DEV [KIB]] WORKLOAD ARGS...: one workload from a fresh start.
+# With zswap=N its lines are renamed WORKLOAD_nozswap.
 run() {
 	dev=/dev/swap-fast kib=
 	if [ "$1" = -d ]; then
@@ -46,29 +53,60 @@ run() {
 	fi
 	n=$((n + 1))
 	start $dev $kib
-	if swapbench "$@"; then
-		[ -n "$KTAP" ] && echo "ok $n $1"
+	name=$1
+	[ $zswap = N ] && name=${1}_nozswap
+	if swapbench "$@" >/tmp/swapbench.out; then
+		rc=0
 	else
-		echo "bench: swapbench $1 failed ($?)"
-		[ -n "$KTAP" ] && echo "not ok $n $1"
+		rc=$?
+	fi
+	sed "s/^$1 /$name /" /tmp/swapbench.out
+	if [ $rc = 0 ]; then
+		[ -n "$KTAP" ] && echo "ok $n $name"
+	else
+		echo "bench: swapbench $name failed ($rc)"
+		[ -n "$KTAP" ] && echo "not ok $n $name"
 	fi
 }
 
-echo "bench mode=$mode scale=$scale kernel=$(uname -r)"
+# want WORKLOAD: is it in this round's list?
+want() {
+	case " $workloads " in
+	*" $1 "*) return 0 ;;
+	esac
+	return 1
+}
+
+echo "bench mode=$mode scale=$scale cpus=$(grep -c ^processor /proc/cpuinfo) kernel=$(uname -r)"
 # Metadata first, while swap is still unused: at 0, 50 and 100% use of a
 # 256 MiB device (the slow disk, made smaller so that 100% of it fits in
 # zswap).
 meta=$((262144 / scale))
-run -d /dev/swap-slow $meta metadata zswap /dev/swap-slow 0
-for kind in zswap disk; do
-	for pct in 50 100; do
-		run -d /dev/swap-slow $meta metadata $kind /dev/swap-slow $pct
+if want metadata; then
+	run -d /dev/swap-slow $meta metadata zswap /dev/swap-slow 0
+	for kind in zswap disk; do
+		for pct in 50 100; do
+			run -d /dev/swap-slow $meta metadata $kind /dev/swap-slow $pct
+		done
 	done
-done
-run throughput $CG $((256 / scale))
-run free $CG $((256 / scale))
-run slots $CG $((64 / scale)) /dev/swap-fast
+fi
+want throughput && run throughput $CG $((256 / scale))
+want free && run free $CG $((256 / scale))
+want slots && run slots $CG $((64 / scale)) /dev/swap-fast
 # Half of memory.max, so that all of it can be back in memory at once.
-run compressor $CG $((32 / scale))
-run swapoff $CG $((192 / scale)) /dev/swap-fast $((512 / scale)) 4
+want compressor && run compressor $CG $((32 / scale))
+want swapoff && run swapoff $CG $((192 / scale)) /dev/swap-fast $((512 / scale)) 4
+# N = 1 ... every guest CPU, 16 MiB each, 4 round trips.
+want scaling && run scaling $CG $((16 / scale)) 0 4
+# One round trip of 32 MiB through zswap with the lock statistics reset.
+want locks && run locks $CG $((32 / scale))
+# Disk only: zswap off, as most distributions ship it.
+if want nozswap; then
+	zswap=N
+	for pct in 0 50 100; do
+		run -d /dev/swap-slow $meta metadata disk /dev/swap-slow $pct
+	done
+	run throughput $CG $((256 / scale))
+	zswap=Y
+fi
 exit 0

@@ -12,6 +12,11 @@
  *                                      paged out, KIND zswap or disk
  *   swapbench compressor CGROUP MB     zswap store and load of MB against the
  *                                      raw speed of zswap's compressor
+ *   swapbench locks CGROUP MB          /proc/lock_stat acquisitions per lock
+ *                                      class over a round trip of MB
+ *   swapbench scaling CGROUP MB MAXPROC LOOPS
+ *                                      for N = 1 ... MAXPROC: N processes
+ *                                      page out and fault back MB each
  *
  * CGROUP is a cgroup v2 directory whose memory.max the caller has set;
  * swapbench moves itself there.  Pages hold the mixed pattern of
@@ -32,6 +37,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/swap.h>
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -523,6 +529,256 @@ static int compressor_bound(const char *cg, size_t mb)
 	return 0;
 }
 
+/*
+ * Locks.  Acquisitions of every lock class over one round trip, from
+ * /proc/lock_stat of a kernel built with CONFIG_LOCK_STAT (the bench-only
+ * variants lockstat and base-lockstat): @mb of compressible pages, filled
+ * before the statistics are reset, are paged out with MADV_PAGEOUT (zswap
+ * stores them), read back one fault per page, checked byte by byte and
+ * unmapped, which frees their swap entries.  The statistics are read after
+ * munmap().  Pages swapped = zswpout + pswpout of /proc/vmstat over the
+ * same window (both kernels count a zswap store as zswpout, a disk write as
+ * pswpout); the series' vswap_alloc counter is printed beside them.
+ *
+ * One line per class with acquisitions, the read and write sides of a
+ * reader-writer class added up: "lockclass class=NAME acq=N con=N".
+ */
+#define LOCK_STAT	"/proc/lock_stat"
+#define LOCK_STAT_ON	"/proc/sys/kernel/lock_stat"
+
+static const char *const round_trip_events[] = {
+	"zswpout", "pswpout", "zswpin", "pswpin", "vswap_alloc", "vswap_free",
+};
+#define NR_EVENTS (sizeof(round_trip_events) / sizeof(round_trip_events[0]))
+
+static void read_events(long *v)
+{
+	size_t i;
+
+	for (i = 0; i < NR_EVENTS; i++)
+		v[i] = vmstat_read(round_trip_events[i]);
+}
+
+struct lock_class_count {
+	char name[128];
+	unsigned long acq, con;
+};
+
+/* Parses /proc/lock_stat into @out (at most @max classes); returns how many. */
+static size_t read_lock_stat(struct lock_class_count *out, size_t max)
+{
+	unsigned long con_b, con, acq_b, acq;
+	double w0, w1, w2, w3;
+	char line[512], *colon, *name;
+	size_t n = 0, i, len;
+	FILE *f = fopen(LOCK_STAT, "r");
+
+	if (!f)
+		die(LOCK_STAT);
+	while (fgets(line, sizeof(line), f)) {
+		/*
+		 * "%40s: con-bounces contentions waittime(4) acq-bounces
+		 * acquisitions holdtime(4)"; a reader-writer class has a
+		 * "NAME-W:" and a "NAME-R:" line.  Contention points and the
+		 * header have no colon followed by these numbers.
+		 */
+		colon = strrchr(line, ':');
+		if (!colon || sscanf(colon + 1, "%lu %lu %lf %lf %lf %lf %lu %lu",
+				     &con_b, &con, &w0, &w1, &w2, &w3, &acq_b, &acq) != 8)
+			continue;
+		*colon = '\0';
+		for (name = line; *name == ' '; name++)
+			;
+		len = strlen(name);
+		if (len > 2 && name[len - 2] == '-' &&
+		    (name[len - 1] == 'W' || name[len - 1] == 'R'))
+			name[len - 2] = '\0';
+		for (i = 0; name[i]; i++)
+			if (name[i] == ' ' || name[i] == '=')
+				name[i] = '_';
+		if (!acq && !con)
+			continue;
+		for (i = 0; i < n && strcmp(out[i].name, name); i++)
+			;
+		if (i == n) {
+			if (n == max)
+				continue;
+			snprintf(out[n].name, sizeof(out[n].name), "%s", name);
+			out[n].acq = out[n].con = 0;
+			n++;
+		}
+		out[i].acq += acq;
+		out[i].con += con;
+	}
+	fclose(f);
+	return n;
+}
+
+static int lock_counts(const char *cg, size_t mb)
+{
+	size_t n = VSWAP_MB(mb) / page_size, i, nclass;
+	long before[NR_EVENTS], after[NR_EVENTS], swapped;
+	struct lock_class_count *classes;
+	char why[256];
+	char *p;
+
+	if (access(LOCK_STAT, W_OK) || write_file(LOCK_STAT_ON, "1")) {
+		fprintf(stderr, "swapbench: locks: no %s (a kernel without CONFIG_LOCK_STAT)\n",
+			LOCK_STAT);
+		return 2;
+	}
+	enter(cg);
+	p = map(n);
+	pattern_fill(p, n, PAGE_TEXT, 8);
+	/* Every CPU's LRU batches drained before the window opens. */
+	write_file("/proc/sys/vm/drop_caches", "4");
+	write_file("/proc/sys/vm/drop_caches", "1");
+	read_events(before);
+	if (write_file(LOCK_STAT, "0"))
+		die(LOCK_STAT);
+	if (madvise(p, n * page_size, MADV_PAGEOUT))
+		die("madvise");
+	for (i = 0; i < n; i++)
+		(void)__atomic_load_n(p + i * page_size, __ATOMIC_RELAXED);
+	if (pattern_check(p, n, PAGE_TEXT, 8, why, sizeof(why)) != -1) {
+		fprintf(stderr, "swapbench: data mismatch: %s\n", why);
+		return 1;
+	}
+	if (munmap(p, n * page_size))
+		die("munmap");
+	classes = calloc(4096, sizeof(*classes));
+	if (!classes)
+		die("calloc");
+	nclass = read_lock_stat(classes, 4096);
+	read_events(after);
+	swapped = after[0] - before[0] + after[1] - before[1];
+	printf("locks mb=%zu pages=%zu swapped=%ld", mb, n, swapped);
+	for (i = 0; i < NR_EVENTS; i++)
+		if (before[i] >= 0)
+			printf(" %s=%ld", round_trip_events[i], after[i] - before[i]);
+	printf(" classes=%zu\n", nclass);
+	for (i = 0; i < nclass; i++)
+		printf("lockclass class=%s acq=%lu con=%lu\n", classes[i].name,
+		       classes[i].acq, classes[i].con);
+	if (swapped < (long)n / 2) {
+		fprintf(stderr, "swapbench: locks: only %ld of %zu pages swapped\n",
+			swapped, n);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Scaling.  @nproc processes, each pinned to its own CPU, fill @mb of their
+ * own with compressible pages that encode the page index (PAGE_TEXT, a seed
+ * per process), then all start together and @loops times page their
+ * region out with MADV_PAGEOUT and fault it back with one read per page,
+ * checking every byte after each round trip.  Each process times only its
+ * round trips (CLOCK_MONOTONIC, not the check); the figure is the pages
+ * moved by all of them over the slowest one's time, as MB/s of data paged
+ * out and back in.  No memory.max: MADV_PAGEOUT needs no pressure, and the
+ * cgroup's limit must not make processes reclaim each other's pages.
+ */
+static int scaling_run(size_t mb, int nproc, int loops)
+{
+	size_t n = VSWAP_MB(mb) / page_size;
+	int ready[2], go[2], res[2], i, failed = 0, status;
+	double worst = 0, t;
+	char c = 0;
+	pid_t pid;
+
+	if (pipe(ready) || pipe(go) || pipe(res))
+		die("pipe");
+	for (i = 0; i < nproc; i++) {
+		pid = fork();
+		if (pid < 0)
+			die("fork");
+		if (pid)
+			continue;
+		{
+			double busy = 0, t0;
+			char why[256];
+			char *p;
+			int l;
+
+			close(ready[0]);
+			close(go[1]);
+			close(res[0]);
+			if (pin_to_cpu(i))
+				die("sched_setaffinity");
+			p = map(n);
+			pattern_fill(p, n, PAGE_TEXT, 100 + i);
+			if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+				die("scaling: start");
+			for (l = 0; l < loops; l++) {
+				size_t k;
+
+				t0 = now();
+				if (madvise(p, n * page_size, MADV_PAGEOUT))
+					die("madvise");
+				for (k = 0; k < n; k++)
+					(void)__atomic_load_n(p + k * page_size, __ATOMIC_RELAXED);
+				busy += now() - t0;
+				if (pattern_check(p, n, PAGE_TEXT, 100 + i, why,
+						  sizeof(why)) != -1) {
+					fprintf(stderr, "swapbench: scaling: process %d: %s\n",
+						i, why);
+					_exit(1);
+				}
+			}
+			if (write(res[1], &busy, sizeof(busy)) != sizeof(busy))
+				_exit(2);
+			_exit(0);
+		}
+	}
+	close(ready[1]);
+	close(go[0]);
+	close(res[1]);
+	for (i = 0; i < nproc; i++)
+		if (read(ready[0], &c, 1) != 1)
+			die("scaling: a process did not start");
+	/* All of them filled: from here on only round trips. */
+	for (i = 0; i < nproc; i++)
+		if (write(go[1], &c, 1) != 1)
+			die("scaling: go");
+	for (i = 0; i < nproc; i++) {
+		if (read(res[0], &t, sizeof(t)) != sizeof(t)) {
+			failed = 1;
+			break;
+		}
+		if (t > worst)
+			worst = t;
+	}
+	while (wait(&status) > 0)
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			failed = 1;
+	close(ready[0]);
+	close(go[1]);
+	close(res[0]);
+	if (failed || worst <= 0) {
+		fprintf(stderr, "swapbench: scaling: %d processes failed\n", nproc);
+		return 1;
+	}
+	printf("scaling-%d nproc=%d mb=%zu loops=%d slowest_s=%.3f mbps=%.1f\n",
+	       nproc, nproc, mb, loops, worst, (double)mb * nproc * loops / worst);
+	return 0;
+}
+
+static int scaling(const char *cg, size_t mb, int maxproc, int loops)
+{
+	int ncpu = get_nprocs(), i;
+
+	enter(cg);
+	if (write_file_at(cg, "memory.max", "max"))
+		die("memory.max");
+	if (maxproc <= 0 || maxproc > ncpu)
+		maxproc = ncpu;
+	for (i = 1; i <= maxproc; i++)
+		if (scaling_run(mb, i, loops))
+			return 1;
+	return 0;
+}
+
 static void print_usage(void)
 {
 	fprintf(stderr,
@@ -531,7 +787,9 @@ static void print_usage(void)
 		"       swapbench swapoff CGROUP MB DEV MAPPED_MB NPROC\n"
 		"       swapbench slots CGROUP MB DEV\n"
 		"       swapbench metadata zswap|disk DEV PCT\n"
-		"       swapbench compressor CGROUP MB\n");
+		"       swapbench compressor CGROUP MB\n"
+		"       swapbench locks CGROUP MB\n"
+		"       swapbench scaling CGROUP MB MAXPROC LOOPS\n");
 	exit(2);
 }
 
@@ -554,6 +812,10 @@ int main(int argc, char **argv)
 		return swap_metadata(argv[2], argv[3], atoi(argv[4]));
 	if (!strcmp(argv[1], "compressor"))
 		return compressor_bound(argv[2], atol(argv[3]));
+	if (!strcmp(argv[1], "locks"))
+		return lock_counts(argv[2], atol(argv[3]));
+	if (!strcmp(argv[1], "scaling") && argc == 6)
+		return scaling(argv[2], atol(argv[3]), atoi(argv[4]), atoi(argv[5]));
 	print_usage();
 	return 2;
 }
