@@ -70,13 +70,13 @@ check-harness: kernel initramfs
 check-debug:
 	@$(MAKE) --no-print-directory kernel VARIANT=debug
 	@$(MAKE) --no-print-directory initramfs
-	@VARIANT=debug $(H)/check.sh $(or $(TESTS),swap_roundtrip virtual_swap vswap_disk vswap_zram vswap_fail vswap_capacity vswap_alloc swap_account test_zswap test_zswap_vswap)
+	@VARIANT=debug $(H)/check.sh $(or $(TESTS),swap_roundtrip virtual_swap vswap_disk vswap_zram vswap_fail vswap_capacity vswap_alloc vswap_thp swap_account test_zswap test_zswap_vswap)
 
 ## check-novswap the upstream swap tests on CONFIG_VIRTUAL_SWAP=n
 check-novswap:
 	@$(MAKE) --no-print-directory kernel VARIANT=novswap
 	@$(MAKE) --no-print-directory initramfs
-	@VARIANT=novswap $(H)/check.sh $(or $(TESTS),swap_roundtrip swap_account_classic test_zswap test_memcontrol)
+	@VARIANT=novswap $(H)/check.sh $(or $(TESTS),swap_roundtrip swap_account_classic vswap_thp_classic test_zswap test_memcontrol)
 
 ## bench         baseline vs series (virtual swap on/off) in QEMU, rounds
 ##               alternating; report in build/bench/report.md (issue 4: partial)

@@ -776,13 +776,22 @@ static void vswap_desc_replace(unsigned long *slot, unsigned long old,
 	this_cpu_inc(vswap_nr_desc[vswap_desc_tag(desc)]);
 }
 
-/* Point a slot, whose swap cache folio the caller holds locked, elsewhere. */
-static void vswap_desc_set(struct folio *folio, unsigned long desc)
+/*
+ * Point the slot of page @i of @folio, a swap cache folio the caller holds
+ * locked, elsewhere.  A large folio's slots are one range in one table.
+ */
+static void vswap_desc_set_nr(struct folio *folio, unsigned int i,
+			      unsigned long desc)
 {
-	unsigned long *slot = vswap_desc(folio->swap);
+	unsigned long *slot = vswap_desc(folio->swap) + i;
 
 	VM_WARN_ON_ONCE_FOLIO(!folio_test_locked(folio), folio);
 	vswap_desc_replace(slot, READ_ONCE(*slot), desc);
+}
+
+static void vswap_desc_set(struct folio *folio, unsigned long desc)
+{
+	vswap_desc_set_nr(folio, 0, desc);
 }
 
 /*********************************
@@ -893,7 +902,7 @@ static unsigned int vswap_refill(struct swap_info_struct *si,
 	for (i = 0; i < n && !vswap_slot_metadata(swp_offset(slots[i])); i++)
 		kept++;
 	for (; i < n; i++)
-		swap_free_virtual_slot(si, slots[i]);
+		swap_free_virtual_slots(si, slots[i], 1);
 	low = vswap_space_low(si);
 	spin_unlock(&si->lock);
 	if (low)
@@ -932,27 +941,131 @@ static swp_entry_t vswap_take_slot(struct swap_info_struct *si,
 	return entry;
 }
 
+/*
+ * A naturally aligned range of 1 << @order slots, with its table and
+ * records, under one hold of si->lock; val 0 if there is none, with
+ * *@exhausted set if the allocator had no range of that order.
+ */
+static swp_entry_t vswap_take_range(struct swap_info_struct *si, int order,
+				    bool *exhausted)
+{
+	unsigned int i, nr = 1U << order;
+	swp_entry_t entry;
+	bool low;
+
+	/* A range lies in one cluster, and so in one table and one chunk. */
+	BUILD_BUG_ON(VSWAP_CHUNK_SLOTS % VSWAP_TABLE_SLOTS);
+	spin_lock(&si->lock);
+	entry = swap_alloc_virtual_range(si, order);
+	*exhausted = !entry.val;
+	if (entry.val) {
+		for (i = 0; i < nr; i++)
+			vswap_slot_hold(swp_offset(entry) + i);
+		if (vswap_slot_metadata(swp_offset(entry))) {
+			swap_free_virtual_slots(si, entry, nr);
+			entry.val = 0;
+		}
+	}
+	low = vswap_space_low(si);
+	spin_unlock(&si->lock);
+	if (low)
+		queue_work(system_unbound_wq, &vswap_grow_work);
+	return entry;
+}
+
+/*
+ * Point the descriptors of @nr slots from @entry on, new (EMPTY) or MEMORY,
+ * at the disk range @disk.
+ */
+static void vswap_range_set_disk(swp_entry_t entry, swp_entry_t disk,
+				 unsigned int nr)
+{
+	unsigned long *desc = vswap_desc(entry), old;
+	unsigned int i;
+
+	for (i = 0; i < nr; i++, disk.val++) {
+		old = READ_ONCE(desc[i]);
+		WRITE_ONCE(desc[i], vswap_phys_desc(disk));
+		if (vswap_desc_tag(old) != VSWAP_DESC_EMPTY)
+			this_cpu_dec(vswap_nr_desc[vswap_desc_tag(old)]);
+	}
+	this_cpu_add(vswap_nr_desc[VSWAP_DESC_PHYS], nr);
+}
+
+/*
+ * A virtual range for large @folio, its descriptors pointing at a disk
+ * range of the same order taken first (see "Large folios" in
+ * Documentation/mm/vswap.rst).  With no disk range for it the folio gets
+ * nothing and reclaim splits it; with no virtual range it gets classic
+ * entries, *@classic says.
+ */
+static swp_entry_t vswap_alloc_large(struct folio *folio, bool *classic)
+{
+	struct swap_info_struct *si = vswap_si;
+	unsigned int nr = folio_nr_pages(folio);
+	int order = folio_order(folio);
+	swp_entry_t entry, disk;
+	unsigned long seen;
+	bool exhausted;
+
+	*classic = false;
+	/* A cgroup that keeps its pages off the disk: they may go to zswap. */
+	if (!mem_cgroup_zswap_writeback_enabled(folio_memcg(folio)))
+		return (swp_entry_t){ 0 };
+	disk = swap_alloc_backing_range(order);
+	if (!disk.val)
+		return disk;
+	vswap_count_disk(swp_type(disk), nr);
+
+	seen = READ_ONCE(vswap_chunks);
+	entry = vswap_take_range(si, order, &exhausted);
+	if (exhausted &&
+	    vswap_grow(seen, GFP_NOWAIT | __GFP_HIGH | __GFP_NOWARN) == 0)
+		entry = vswap_take_range(si, order, &exhausted);
+	if (!entry.val) {
+		swap_free_backing_range(disk, nr);
+		vswap_count_disk(swp_type(disk), -(long)nr);
+		*classic = true;
+		return entry;
+	}
+	vswap_range_set_disk(entry, disk, nr);
+	count_vm_events(VSWAP_ALLOC, nr);
+	return entry;
+}
+
 /**
  * vswap_alloc - Allocate a virtual swap entry for @folio.
- * @folio: an order-0 anonymous or shmem folio being swapped out
+ * @folio: an anonymous or shmem folio being swapped out
+ * @classic: set if the caller should try classic entries instead
  *
- * The slot comes from this CPU's slot cache with SWAP_HAS_CACHE set, like
- * a device slot from get_swap_pages(); its descriptor starts as
- * VSWAP_DESC_MEMORY.  Large folios are not given virtual entries: reclaim
- * splits them and swaps the pages.
+ * An order-0 folio's slot comes from this CPU's slot cache with
+ * SWAP_HAS_CACHE, like a device slot from get_swap_pages(); its descriptor
+ * starts as VSWAP_DESC_MEMORY.  A large folio gets a naturally aligned
+ * range whose descriptors name a disk range of the same order at once,
+ * since it will be written whole; if no disk range is free, it gets
+ * nothing and *@classic stays false, so that reclaim splits it.
  *
- * Return: the entry, or an entry with val 0 if the virtual space is full
- * or the slot's metadata could not be allocated.
+ * Return: the (first) entry, or an entry with val 0 if the virtual space is
+ * full or the slot's metadata could not be allocated (*@classic set), or a
+ * large folio cannot be written whole (*@classic clear).
  */
-swp_entry_t vswap_alloc(struct folio *folio)
+swp_entry_t vswap_alloc(struct folio *folio, bool *classic)
 {
 	struct swap_info_struct *si = vswap_si;
 	unsigned long seen;
 	swp_entry_t entry;
 	bool exhausted;
 
-	if (folio_test_large(folio) || !si)
+	*classic = true;
+	if (!si)
 		return (swp_entry_t){ 0 };
+	if (folio_test_large(folio)) {
+		if (!IS_ENABLED(CONFIG_THP_SWAP)) {
+			*classic = false;
+			return (swp_entry_t){ 0 };
+		}
+		return vswap_alloc_large(folio, classic);
+	}
 	seen = READ_ONCE(vswap_chunks);
 	entry = vswap_take_slot(si, &exhausted);
 	/*
@@ -1102,15 +1215,16 @@ static int vswap_cpu_offline(unsigned int cpu)
  * store and load
  **********************************/
 
-/* Is @folio one machine word repeated?  Sets *word if so. */
-static bool vswap_folio_same_filled(struct folio *folio, unsigned long *word)
+/* Is page @i of @folio one machine word repeated?  Sets *word if so. */
+static bool vswap_page_same_filled(struct folio *folio, unsigned int i,
+				   unsigned long *word)
 {
-	unsigned long *data = kmap_local_folio(folio, 0);
-	unsigned int i, n = PAGE_SIZE / sizeof(*data);
+	unsigned long *data = kmap_local_folio(folio, i * PAGE_SIZE);
+	unsigned int k, n = PAGE_SIZE / sizeof(*data);
 	bool same = true;
 
-	for (i = 1; i < n; i++) {
-		if (data[i] != data[0]) {
+	for (k = 1; k < n; k++) {
+		if (data[k] != data[0]) {
 			same = false;
 			break;
 		}
@@ -1165,6 +1279,111 @@ static int vswap_recharge(struct folio *folio)
 	return mem_cgroup_try_charge_swap(folio, folio->swap);
 }
 
+/* Is every page of @folio a same-filled page a descriptor can hold? */
+static bool vswap_folio_same_filled(struct folio *folio)
+{
+	unsigned int i, nr = folio_nr_pages(folio);
+	unsigned long word;
+
+	for (i = 0; i < nr; i++)
+		if (!vswap_page_same_filled(folio, i, &word) ||
+		    !vswap_same_fits(word))
+			return false;
+	return true;
+}
+
+/*
+ * Is every slot of large @folio still on the disk range it was given, on
+ * a device that takes writes?
+ */
+static bool vswap_range_on_disk(struct folio *folio)
+{
+	unsigned long *desc = vswap_desc(folio->swap);
+	unsigned int i, nr = folio_nr_pages(folio);
+	swp_entry_t disk;
+
+	if (vswap_desc_tag(READ_ONCE(desc[0])) != VSWAP_DESC_PHYS)
+		return false;
+	disk = vswap_phys_slot(READ_ONCE(desc[0]));
+	if (!(READ_ONCE(swp_swap_info(disk)->flags) & SWP_WRITEOK))
+		return false;
+	for (i = 1; i < nr; i++)
+		if (READ_ONCE(desc[i]) != vswap_phys_desc(swp_entry(swp_type(disk),
+							swp_offset(disk) + i)))
+			return false;
+	return true;
+}
+
+/* Drop what each slot of large @folio holds: the folio has the data. */
+static void vswap_drop_range(struct folio *folio)
+{
+	unsigned long *desc = vswap_desc(folio->swap), old;
+	unsigned int i, nr = folio_nr_pages(folio);
+
+	for (i = 0; i < nr; i++) {
+		old = READ_ONCE(desc[i]);
+		/* Large folios never go to zswap in 6.12. */
+		VM_WARN_ON_ONCE(vswap_desc_tag(old) == VSWAP_DESC_ZSWAP);
+		vswap_desc_replace(&desc[i], old, VSWAP_DESC_MEMORY);
+		if (vswap_desc_tag(old) == VSWAP_DESC_PHYS)
+			vswap_disk_slot_free(vswap_phys_slot(old));
+	}
+}
+
+/*
+ * Store a large folio: write it whole to the disk range its descriptors
+ * name (a new one if swapoff or a same-filled store took the old one), or
+ * keep each page's word if every page is same-filled.  Returns as
+ * vswap_writepage().
+ */
+static int vswap_writepage_large(struct folio *folio,
+				 struct writeback_control *wbc)
+{
+	unsigned int i, nr = folio_nr_pages(folio), zero = 0;
+	swp_entry_t disk = { 0 };
+	unsigned long word;
+
+	if (!vswap_range_on_disk(folio)) {
+		vswap_drop_range(folio);
+		/*
+		 * Reclaim has unmapped the folio, and an unmapped anonymous
+		 * folio cannot be split: without a new range it stays.
+		 */
+		if (mem_cgroup_zswap_writeback_enabled(folio_memcg(folio)))
+			disk = swap_alloc_backing_range(folio_order(folio));
+		if (!disk.val) {
+			count_vm_events(VSWAP_REJECT_NODISK, nr);
+			vswap_note_kept(folio);
+			folio_mark_dirty(folio);
+			return AOP_WRITEPAGE_ACTIVATE;
+		}
+		vswap_count_disk(swp_type(disk), nr);
+		vswap_range_set_disk(folio->swap, disk, nr);
+	}
+
+	if (vswap_folio_same_filled(folio)) {
+		/* As 6.12's zero map: no IO, the range goes back. */
+		vswap_drop_range(folio);
+		for (i = 0; i < nr; i++) {
+			vswap_page_same_filled(folio, i, &word);
+			vswap_desc_set_nr(folio, i, vswap_same_desc(word));
+			zero += !word;
+		}
+		count_vm_events(VSWAP_SAME, nr);
+		count_vm_events(SWPOUT_ZERO, zero);
+		count_memcg_folio_events(folio, SWPOUT_ZERO, zero);
+		vswap_note_stored(folio);
+		folio_unlock(folio);
+		return 0;
+	}
+
+	count_vm_events(VSWAP_DISK, nr);
+	vswap_note_stored(folio);
+	/* 6.12's zswap rejects large folios: to the disk, whole. */
+	__swap_writepage(folio, wbc);
+	return 0;
+}
+
 /**
  * vswap_writepage - Store a folio that owns a virtual entry.
  * @folio: the locked swap cache folio
@@ -1172,6 +1391,8 @@ static int vswap_recharge(struct folio *folio)
  *
  * Records a same-filled page in its descriptor, or stores the page in
  * zswap, or, if zswap rejects it, writes it to a disk slot allocated now.
+ * A large folio is written whole to the disk range it got with its
+ * entries, or kept as same-filled words.
  * With no disk slot (or zswap writeback disabled for the page's cgroup),
  * or no swap charge for a slot swapoff uncharged, the page stays in
  * memory: it is redirtied and left in the swap cache, and reclaim
@@ -1192,9 +1413,11 @@ int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
 		folio_mark_dirty(folio);
 		return AOP_WRITEPAGE_ACTIVATE;
 	}
+	if (folio_test_large(folio))
+		return vswap_writepage_large(folio, wbc);
 	vswap_drop_backend(folio);
 
-	if (vswap_folio_same_filled(folio, &word) && vswap_same_fits(word)) {
+	if (vswap_page_same_filled(folio, 0, &word) && vswap_same_fits(word)) {
 		vswap_desc_set(folio, vswap_same_desc(word));
 		count_vm_event(VSWAP_SAME);
 		if (!word) {
@@ -1531,16 +1754,52 @@ static bool vswap_slot_on_device(unsigned long offset, unsigned int type)
 }
 
 /*
+ * Make the locked swap cache @folio hold the data of its page @i, if that
+ * is still on device @type, and free the disk slot.
+ */
+static void vswap_swapoff_take(struct folio *folio, unsigned int i,
+			       unsigned int type)
+{
+	swp_entry_t entry = { folio->swap.val + i };
+	unsigned long desc = READ_ONCE(*vswap_desc(entry));
+
+	if (vswap_desc_tag(desc) != VSWAP_DESC_PHYS ||
+	    swp_type(vswap_phys_slot(desc)) != type)
+		return;		/* rewritten since the scan */
+	if (folio_test_uptodate(folio)) {
+		/* The folio holds the only copy now. */
+		folio_mark_dirty(folio);
+		vswap_desc_set_nr(folio, i, VSWAP_DESC_MEMORY);
+	} else {
+		/*
+		 * The disk could not be read.  As upstream's swapoff, which
+		 * poisons the PTE, let the device go and make the page's
+		 * next fault fail instead of failing every swapoff.
+		 */
+		vswap_desc_set_nr(folio, i, VSWAP_DESC_ERROR);
+	}
+	vswap_disk_slot_free(vswap_phys_slot(desc));
+	/*
+	 * Upstream's swapoff frees the slot, and with it the swap charge: so
+	 * does this one.  The next store charges again (vswap_recharge()).
+	 */
+	mem_cgroup_uncharge_swap(entry, 1);
+	count_vm_event(VSWAP_SWAPOFF_MOVE);
+}
+
+/*
  * Bring one virtual slot whose data is on the device going away into its
  * swap cache folio, the way zswap writeback takes a slot: own the folio
  * lock, then recheck the descriptor.  The page tables keep the entry; a
- * fault finds the folio in the swap cache.
+ * fault finds the folio in the swap cache.  A large folio (not written
+ * yet, or not reclaimed since) is taken whole, so that it is wholly
+ * uncharged, and charged again whole when it is stored again.
  */
 static int vswap_swapoff_move(swp_entry_t entry, unsigned int type)
 {
 	struct mempolicy *mpol = get_task_policy(current);
 	struct folio *folio;
-	unsigned long desc;
+	unsigned int i;
 	bool allocated;
 
 	folio = __read_swap_cache_async(entry, GFP_KERNEL, mpol,
@@ -1570,31 +1829,11 @@ static int vswap_swapoff_move(swp_entry_t entry, unsigned int type)
 	 * with it the descriptor table: a folio found in the cache may have
 	 * left it, and the slot been freed, before the lock was taken.
 	 */
-	if (!folio_test_swapcache(folio) || folio->swap.val != entry.val)
+	if (!folio_test_swapcache(folio) ||
+	    entry.val - folio->swap.val >= folio_nr_pages(folio))
 		goto out;
-	desc = READ_ONCE(*vswap_desc(entry));
-	if (vswap_desc_tag(desc) != VSWAP_DESC_PHYS ||
-	    swp_type(vswap_phys_slot(desc)) != type)
-		goto out;	/* rewritten since the scan */
-	if (folio_test_uptodate(folio)) {
-		/* The folio holds the only copy now. */
-		folio_mark_dirty(folio);
-		vswap_desc_set(folio, VSWAP_DESC_MEMORY);
-	} else {
-		/*
-		 * The disk could not be read.  As upstream's swapoff, which
-		 * poisons the PTE, let the device go and make the page's
-		 * next fault fail instead of failing every swapoff.
-		 */
-		vswap_desc_set(folio, VSWAP_DESC_ERROR);
-	}
-	vswap_disk_slot_free(vswap_phys_slot(desc));
-	/*
-	 * Upstream's swapoff frees the slot, and with it the swap charge: so
-	 * does this one.  The next store charges again (vswap_recharge()).
-	 */
-	mem_cgroup_uncharge_swap(entry, 1);
-	count_vm_event(VSWAP_SWAPOFF_MOVE);
+	for (i = 0; i < folio_nr_pages(folio); i++)
+		vswap_swapoff_take(folio, i, type);
 out:
 	folio_unlock(folio);
 	folio_put(folio);

@@ -27,6 +27,8 @@ vswap_zram       600 none        $BIN/vswap_zram
 vswap_fail       600 none        $BIN/vswap_fail
 vswap_capacity   600 none        $BIN/vswap_capacity
 vswap_alloc      600 none        $BIN/vswap_alloc
+vswap_thp        600 none        $BIN/vswap_thp
+vswap_thp_classic 600 none       $BIN/vswap_thp -v classic
 swap_account     300 none        $BIN/swap_account
 swap_account_classic 300 none    $BIN/swap_account -v classic
 test_zswap       600 fast+zswap  $BIN/test_zswap

@@ -30,9 +30,13 @@ void swap_virtual_add_clusters(struct swap_info_struct *si,
 			       unsigned long offset, unsigned long nr);
 int swap_alloc_virtual_slots(struct swap_info_struct *si, int nr,
 			     swp_entry_t slots[]);
-void swap_free_virtual_slot(struct swap_info_struct *si, swp_entry_t entry);
+swp_entry_t swap_alloc_virtual_range(struct swap_info_struct *si, int order);
+void swap_free_virtual_slots(struct swap_info_struct *si, swp_entry_t entry,
+			     unsigned int nr);
 int swap_alloc_backing_slots(swp_entry_t slots[], int nr);
 void swap_free_backing_slots(swp_entry_t slots[], int nr);
+swp_entry_t swap_alloc_backing_range(int order);
+void swap_free_backing_range(swp_entry_t slot, unsigned int nr);
 
 /* The swap type of the virtual device, or -1 before it is registered. */
 extern int vswap_type;
@@ -61,7 +65,7 @@ static inline bool is_vswap_device(struct swap_info_struct *si)
 
 bool vswap_enabled(void);
 long vswap_nr_free(struct mem_cgroup *memcg);
-swp_entry_t vswap_alloc(struct folio *folio);
+swp_entry_t vswap_alloc(struct folio *folio, bool *classic);
 int vswap_writepage(struct folio *folio, struct writeback_control *wbc);
 bool vswap_read_folio(struct folio *folio);
 void vswap_release(swp_entry_t entry, unsigned int nr);
@@ -119,8 +123,9 @@ static inline long vswap_nr_free(struct mem_cgroup *memcg)
 	return 0;
 }
 
-static inline swp_entry_t vswap_alloc(struct folio *folio)
+static inline swp_entry_t vswap_alloc(struct folio *folio, bool *classic)
 {
+	*classic = true;
 	return (swp_entry_t){ 0 };
 }
 

@@ -35,10 +35,7 @@
 #define CG_ROOT		"/sys/fs/cgroup"
 #define CG_PATH		CG_ROOT "/vswap-fail"
 #define FMR		"/sys/kernel/debug/fail_make_request/"
-#define FFN		"/sys/kernel/debug/fail_function/"
 #define PAGE_CLUSTER	"/proc/sys/vm/page-cluster"
-/* Failures the attributes may inject: their "times" counts down from it. */
-#define FAIL_BUDGET	1000000L
 
 /* The make-it-fail file of the block device behind @dev. */
 static int make_it_fail_path(const char *dev, char *path, size_t len)
@@ -75,30 +72,6 @@ static int disk_fail(const char *dev, long times)
 static int task_fails_io(bool on)
 {
 	return write_file("/proc/self/make-it-fail", on ? "1" : "0");
-}
-
-/* Make @func return -ENOMEM on every call; NULL turns injection off. */
-static int function_fail(const char *func)
-{
-	char dir[256];
-
-	if (!func)
-		return write_file(FFN "inject", "\n");
-	if (write_file(FFN "inject", "%s", func))
-		return -EINVAL;	/* not marked ALLOW_ERROR_INJECTION */
-	snprintf(dir, sizeof(dir), FFN "%s/", func);
-	if (write_file_at(dir, "retval", "%#lx", (unsigned long)-ENOMEM) ||
-	    write_file(FFN "verbose", "0") || write_file(FFN "task-filter", "0") ||
-	    write_file(FFN "interval", "1") || write_file(FFN "probability", "100") ||
-	    write_file(FFN "times", "%ld", FAIL_BUDGET))
-		return -EIO;
-	return 0;
-}
-
-/* Failures injected since function_fail() set the budget. */
-static long function_failures(void)
-{
-	return FAIL_BUDGET - read_long(FFN "times");
 }
 
 static sigjmp_buf bus_jmp;

@@ -454,3 +454,28 @@ int fork_check_cow(char *buf, size_t npages, uint64_t seed, uint64_t cow_seed)
 	}
 	return waitpid(pid, &status, 0) == pid ? status : -errno;
 }
+
+/* Failures fail_function may inject: its "times" counts down from it. */
+#define FAIL_BUDGET	1000000L
+
+int function_fail(const char *func)
+{
+	char dir[256];
+
+	if (!func)
+		return write_file(FFN "inject", "\n");
+	if (write_file(FFN "inject", "%s", func))
+		return -EINVAL;	/* not marked ALLOW_ERROR_INJECTION */
+	snprintf(dir, sizeof(dir), FFN "%s/", func);
+	if (write_file_at(dir, "retval", "%#lx", (unsigned long)-ENOMEM) ||
+	    write_file(FFN "verbose", "0") || write_file(FFN "task-filter", "0") ||
+	    write_file(FFN "interval", "1") || write_file(FFN "probability", "100") ||
+	    write_file(FFN "times", "%ld", FAIL_BUDGET))
+		return -EIO;
+	return 0;
+}
+
+long function_failures(void)
+{
+	return FAIL_BUDGET - read_long(FFN "times");
+}

@@ -73,6 +73,13 @@ long key_value(const char *path, const char *key);
 
 int zswap_set_enabled(bool on);
 
+/* debugfs fail_function: the kernel's function error injection. */
+#define FFN		"/sys/kernel/debug/fail_function/"
+/* Make @func return -ENOMEM on every call; NULL turns injection off. */
+int function_fail(const char *func);
+/* Failures injected since function_fail() turned injection on. */
+long function_failures(void);
+
 /*
  * In a child moved into cgroup @cg with memory.max = @limit bytes, fill
  * @npages anonymous base pages with @mix, require at least half of them to
