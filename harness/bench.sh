@@ -8,20 +8,23 @@
 # harness/guest/bench.sh.  harness/bench-report.py turns the results into
 # build/bench/report.md (and a chart if gnuplot is installed).
 #
-# The lock-stat modes boot the bench-only kernels built with
-# CONFIG_LOCK_STAT (tools/testing/selftests/vswap/config.lockstat) and run
-# only the "locks" workload: base-lockstat is the pristine source, lockstat
-# the series with virtual swap on.  The series' lock-stat kernel builds from
-# its own copy of the series, build/linux-lockstat: this script refreshes
-# that copy from build/linux (harness/snapshot.sh, which refuses edits that
-# are not exported) and builds both kernels (harness/kernel.sh, incremental)
-# before the first boot.  They are never part of "make check".
+# The series kernels build from a copy of the series, build/snapshot/linux,
+# that nobody edits while they compile or run: this script first refreshes
+# it from build/linux (harness/snapshot.sh, which refuses edits that are not
+# exported), then builds, incrementally, the series kernel with fast's
+# config (kernel.sh snapshot: ccache serves what "make kernel" compiled)
+# and the two bench-only kernels with CONFIG_LOCK_STAT
+# (tools/testing/selftests/vswap/config.lockstat; kernel.sh lockstat and
+# base-lockstat).  The lock-stat modes run only the "locks" workload:
+# base-lockstat is the pristine source, lockstat the series with virtual
+# swap on.  They are never part of "make check".
 #
 # BENCH_MODES picks the modes (default "base on off base-lockstat
 # lockstat"), BENCH_WORKLOADS the workloads of the base, on and off modes
-# (default all of harness/guest/bench.sh but locks).  BENCH_SCALE divides
-# every workload size (default 1); "make check" runs a smoke round with
-# BENCH_ROUNDS=1 BENCH_SCALE=8 on the series kernel only.
+# (default all of harness/guest/bench.sh but locks).  BENCH_SNAPSHOT=keep
+# uses build/snapshot/linux as it is; BENCH_BUILD=0 boots the kernels as
+# built.  BENCH_SCALE divides every workload size (default 1); "make check"
+# runs a smoke round (BENCH_SCALE=8) on the series kernel only.
 #
 # Each mode's kernel and the initramfs (BENCH_INITRD, default
 # build/initramfs.cpio) are copied into the output directory before the
@@ -41,8 +44,9 @@ rm -f "$OUT"/round-*.txt
 obj_of() {
 	case $1 in
 	base) echo "$BUILD/obj-base" ;;
-	base-lockstat | lockstat) echo "$BUILD/obj-$1" ;;
-	on | off) echo "$BUILD/obj-fast" ;;
+	base-lockstat) echo "$BUILD/obj-$1" ;;
+	lockstat) echo "$BUILD/snapshot/obj-lockstat" ;;
+	on | off) echo "$BUILD/snapshot/obj-snapshot" ;;
 	*) die "bench: unknown mode $1 (base, on, off, base-lockstat, lockstat)" ;;
 	esac
 }
@@ -52,21 +56,29 @@ guest_args() {
 	case $1 in
 	base-lockstat) echo "base $scale locks" ;;
 	lockstat) echo "on $scale locks" ;;
-	*) echo "$1 $scale $workloads" ;;
+	*) echo "$1 $scale '$workloads'" ;;
 	esac
 }
 
 initrd=${BENCH_INITRD:-$BUILD/initramfs.cpio}
 [ -r "$initrd" ] || die "no initramfs $initrd: run 'make initramfs' first"
 cp "$initrd" "$OUT/initramfs.cpio"
+case " $modes " in
+*" on "* | *" off "* | *" lockstat "*)
+	[ "${BENCH_SNAPSHOT:-}" = keep ] || "$TOP/harness/snapshot.sh"
+	;;
+esac
+built=
 for m in $modes; do
+	v=
 	case $m in
-	lockstat)
-		"$TOP/harness/snapshot.sh"
-		"$TOP/harness/kernel.sh" lockstat
-		;;
-	base-lockstat) "$TOP/harness/kernel.sh" base-lockstat ;;
+	on | off) v=snapshot ;;
+	lockstat | base-lockstat) v=$m ;;
 	esac
+	if [ -n "$v" ] && [ "${BENCH_BUILD:-1}" != 0 ] && [[ " $built " != *" $v "* ]]; then
+		"$TOP/harness/kernel.sh" "$v"
+		built="$built $v"
+	fi
 	k=$(obj_of "$m")/arch/x86/boot/bzImage
 	[ -e "$k" ] || die "no kernel for mode $m: $k"
 	cp "$k" "$OUT/bzImage-$m"

@@ -9,10 +9,17 @@
 #   novswap  fast + config.novswap: the series compiled out
 #   base   like fast, but built from the pristine source (no series); used by
 #          the benchmarks and to compare behaviour with upstream
-#   lockstat       fast + config.lockstat (CONFIG_LOCK_STAT), built from the
-#                  snapshot build/linux-lockstat (harness/snapshot.sh), not
-#                  from build/linux: bench-only ("make bench", locks workload)
+#   snapshot       fast's config, built from the series snapshot
+#                  build/snapshot/linux (harness/snapshot.sh), not from
+#                  build/linux, in build/snapshot/obj-snapshot: the series
+#                  kernel of "make bench"
+#   lockstat       the snapshot + config.lockstat (CONFIG_LOCK_STAT), in
+#                  build/snapshot/obj-lockstat: bench-only (locks workload)
 #   base-lockstat  base + config.lockstat: the baseline of the locks workload
+#
+# The snapshot's build directories sit beside it as build/obj-* sit beside
+# build/linux, so the compiler sees the same relative paths and ccache
+# serves what a build of the same source in build/linux compiled.
 #
 # The configuration is regenerated on every call and installed only if it
 # changed, so a rebuild after an edit compiles only what the edit touched.
@@ -26,9 +33,10 @@ fast) frags=(config) ;;
 debug) frags=(config config.debug) ;;
 novswap) frags=(config config.novswap) ;;
 base) frags=(config); SRC=$BUILD/linux-base ;;
-lockstat) frags=(config config.lockstat); SRC=$BUILD/linux-lockstat ;;
+snapshot) frags=(config); SRC=$BUILD/snapshot/linux ;;
+lockstat) frags=(config config.lockstat); SRC=$BUILD/snapshot/linux ;;
 base-lockstat) frags=(config config.lockstat); SRC=$BUILD/linux-base ;;
-*) die "kernel.sh: unknown variant '$VARIANT' (fast, debug, novswap, base, lockstat, base-lockstat)" ;;
+*) die "kernel.sh: unknown variant '$VARIANT' (fast, debug, novswap, base, snapshot, lockstat, base-lockstat)" ;;
 esac
 # What the configuration depends on besides the fragments: the series as
 # the source tree holds it.
@@ -44,7 +52,7 @@ base | base-lockstat)
 		git -C "$KSRC" worktree add -q --detach "$SRC" HEAD
 	fi
 	;;
-lockstat)
+snapshot | lockstat)
 	# A copy of the series that build/linux's edits do not reach mid-build.
 	stamp=$SRC/.vswap-series
 	[ -e "$stamp" ] || die "no series snapshot in $SRC: run harness/snapshot.sh first"
@@ -53,6 +61,9 @@ esac
 
 OBJ=$BUILD/obj-$VARIANT
 CFG=$BUILD/cfg-$VARIANT
+case $VARIANT in
+snapshot | lockstat) OBJ=$BUILD/snapshot/obj-$VARIANT CFG=$BUILD/snapshot/cfg-$VARIANT ;;
+esac
 LOG=$BUILD/logs/kernel-$VARIANT.log
 mkdir -p "$OBJ" "$CFG" "$BUILD/logs"
 # The cache lives outside the checkout so that a fresh clone (CI) on the

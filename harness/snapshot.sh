@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # snapshot.sh [DIR]: copy the series as build/linux holds it into a git
-# worktree of the pristine commit (default build/linux-lockstat), so that a
-# bench-only kernel (kernel.sh lockstat) builds from a tree nobody edits
-# while it compiles.  build/linux itself is only read: its "git diff" is the
+# worktree of the pristine commit (default build/snapshot/linux), so that
+# the bench kernels (kernel.sh snapshot, lockstat) build from a tree nobody
+# edits while they compile.  build/linux itself is only read: its "git diff" is the
 # whole series (new files are intent-to-add), applied to a private index and
 # committed, detached, in the worktree.  Checking out that commit rewrites
 # only the files that changed since the last snapshot, so the next build
@@ -18,7 +18,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-SNAP=${1:-$BUILD/linux-lockstat}
+SNAP=${1:-$BUILD/snapshot/linux}
 [ -e "$KSRC/.git/vswap-pristine.assembled" ] ||
 	die "no assembled tree in $KSRC: run 'make assemble' first"
 if [ -z "${SNAPSHOT_UNEXPORTED:-}" ]; then
@@ -37,6 +37,7 @@ tree=$(GIT_INDEX_FILE=$idx git -C "$KSRC" write-tree)
 pristine=$(git -C "$KSRC" rev-parse HEAD)
 
 if [ ! -e "$SNAP/.git" ]; then
+	mkdir -p "$(dirname "$SNAP")"
 	git -C "$KSRC" worktree add -q --detach "$SNAP" "$pristine"
 fi
 # The snapshot commit has the pristine commit as parent, so
