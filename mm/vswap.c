@@ -764,6 +764,56 @@ static void vswap_disk_slot_free(swp_entry_t slot)
 }
 
 /*
+ * Disk slots freed together: a run of consecutive slots in one cluster of
+ * one device - a large folio's range - goes back with one hold of the
+ * device's si->lock and cluster lock, as 6.12 frees a classic range; a
+ * single slot goes through this CPU's disk slot cache.
+ */
+struct vswap_disk_run {
+	swp_entry_t first;
+	unsigned int nr;
+};
+
+static void vswap_disk_run_flush(struct vswap_disk_run *run)
+{
+	if (run->nr == 1) {
+		vswap_disk_slot_free(run->first);
+	} else if (run->nr > 1) {
+		swap_free_backing_range(run->first, run->nr);
+		vswap_count_disk(swp_type(run->first), -(long)run->nr);
+	}
+	run->nr = 0;
+}
+
+static void vswap_disk_run_add(struct vswap_disk_run *run, swp_entry_t slot)
+{
+	/* The next slot, and not the first of the next cluster. */
+	if (run->nr && slot.val == run->first.val + run->nr &&
+	    swp_offset(slot) % SWAPFILE_CLUSTER) {
+		run->nr++;
+		return;
+	}
+	vswap_disk_run_flush(run);
+	run->first = slot;
+	run->nr = 1;
+}
+
+/*
+ * A disk range of @order, giving back what the CPUs' disk slot caches hold
+ * if no device has one free: cached slots keep clusters from being free.
+ */
+static swp_entry_t vswap_disk_range_alloc(int order)
+{
+	swp_entry_t disk = swap_alloc_backing_range(order);
+
+	if (!disk.val && vswap_disk_caches_drain_all())
+		disk = swap_alloc_backing_range(order);
+	if (disk.val)
+		vswap_count_disk(swp_type(disk), 1U << order);
+	return disk;
+}
+
+/*
  * Replace descriptor @old at @slot by @desc.  The caller excludes every other
  * writer: it holds the slot's swap cache folio locked, or the slot has no
  * swap count and no swap cache left and is being freed.
@@ -1012,10 +1062,9 @@ static swp_entry_t vswap_alloc_large(struct folio *folio, bool *classic)
 	/* A cgroup that keeps its pages off the disk: they may go to zswap. */
 	if (!mem_cgroup_zswap_writeback_enabled(folio_memcg(folio)))
 		return (swp_entry_t){ 0 };
-	disk = swap_alloc_backing_range(order);
+	disk = vswap_disk_range_alloc(order);
 	if (!disk.val)
 		return disk;
-	vswap_count_disk(swp_type(disk), nr);
 
 	seen = READ_ONCE(vswap_chunks);
 	entry = vswap_take_range(si, order, &exhausted);
@@ -1084,27 +1133,26 @@ swp_entry_t vswap_alloc(struct folio *folio, bool *classic)
 }
 
 /*
- * Release the backend and descriptor of a slot being freed: its swap count
- * is 0 and its swap cache gone, so nobody else can reach it.  zswap has
- * already dropped its copy (zswap_invalidate() runs on every path that
- * frees a slot).  The slot keeps its place in its cluster and table until
- * vswap_release().
+ * Clear the descriptor of a slot being freed: its swap count is 0 and its
+ * swap cache gone, so nobody else can reach it.  zswap has already dropped
+ * its copy (zswap_invalidate() runs on every path that frees a slot).  The
+ * caller frees the disk slot and uncharges the slot if the old descriptor,
+ * returned, says so; the slot keeps its place in its cluster and table
+ * until vswap_release().
  */
-static void vswap_slot_release(swp_entry_t entry)
+static unsigned long vswap_slot_clear(swp_entry_t entry)
 {
 	unsigned long *table = vswap_table(swp_offset(entry));
 	unsigned long *slot, desc;
 
 	if (!table)
-		return;		/* its metadata could not be had */
+		return VSWAP_DESC_EMPTY;	/* its metadata could not be had */
 	slot = &table[swp_offset(entry) % VSWAP_TABLE_SLOTS];
 	desc = READ_ONCE(*slot);
 	if (vswap_desc_tag(desc) == VSWAP_DESC_EMPTY)
-		return;		/* released already, or never handed out */
+		return desc;	/* released already, or never handed out */
 	WRITE_ONCE(*slot, VSWAP_DESC_EMPTY);
 	this_cpu_dec(vswap_nr_desc[vswap_desc_tag(desc)]);
-	if (vswap_desc_tag(desc) == VSWAP_DESC_PHYS)
-		vswap_disk_slot_free(vswap_phys_slot(desc));
 	/*
 	 * A path that freed a slot without zswap_invalidate() would leak the
 	 * entry, its pool memory, its memcg charge and its LRU node.
@@ -1112,8 +1160,8 @@ static void vswap_slot_release(swp_entry_t entry)
 	WARN_ONCE(vswap_desc_tag(desc) == VSWAP_DESC_ZSWAP,
 		  "vswap: slot %lx freed with its zswap entry\n",
 		  swp_offset(entry));
-	mem_cgroup_uncharge_swap(entry, 1);
 	count_vm_event(VSWAP_FREE);
+	return desc;
 }
 
 /**
@@ -1127,9 +1175,13 @@ static void vswap_slot_release(swp_entry_t entry)
  */
 void vswap_free_slot(swp_entry_t entry)
 {
+	unsigned long desc = vswap_slot_clear(entry);
 	struct vswap_slot_cache *cache;
 
-	vswap_slot_release(entry);
+	if (vswap_desc_tag(desc) == VSWAP_DESC_PHYS)
+		vswap_disk_slot_free(vswap_phys_slot(desc));
+	if (vswap_desc_tag(desc) != VSWAP_DESC_EMPTY)
+		mem_cgroup_uncharge_swap(entry, 1);
 	cache = raw_cpu_ptr(&vswap_slot_cache);
 	spin_lock(&cache->ret_lock);
 	if (unlikely(!cache->ret_online)) {
@@ -1159,13 +1211,41 @@ void vswap_free_slot(swp_entry_t entry)
  */
 void vswap_release(swp_entry_t entry, unsigned int nr)
 {
-	unsigned int i;
+	struct vswap_disk_run disk = { .nr = 0 };
+	swp_entry_t charged = entry, slot = entry;
+	unsigned int i, nr_charged = 0;
+	unsigned short id = 0, slot_id;
+	unsigned long desc;
 
 	lockdep_assert_held(&vswap_si->lock);
-	for (i = 0; i < nr; i++, entry.val++) {
-		vswap_slot_release(entry);
-		vswap_slot_unhold(swp_offset(entry));
+	/*
+	 * A large folio's range is freed as 6.12 frees a classic range: its
+	 * disk range at once, and its charge with one uncharge per memcg run.
+	 */
+	for (i = 0; i < nr; i++, slot.val++) {
+		desc = vswap_slot_clear(slot);
+		if (vswap_desc_tag(desc) == VSWAP_DESC_EMPTY)
+			continue;
+		if (vswap_desc_tag(desc) == VSWAP_DESC_PHYS)
+			vswap_disk_run_add(&disk, vswap_phys_slot(desc));
+		slot_id = lookup_swap_cgroup_id(slot);
+		if (nr_charged && (slot_id != id ||
+				   slot.val != charged.val + nr_charged)) {
+			mem_cgroup_uncharge_swap(charged, nr_charged);
+			nr_charged = 0;
+		}
+		if (!nr_charged) {
+			charged = slot;
+			id = slot_id;
+		}
+		nr_charged++;
 	}
+	vswap_disk_run_flush(&disk);
+	if (nr_charged)
+		mem_cgroup_uncharge_swap(charged, nr_charged);
+	/* Last: this may give the records and table back. */
+	for (i = 0; i < nr; i++, entry.val++)
+		vswap_slot_unhold(swp_offset(entry));
 }
 
 static int vswap_cpu_online(unsigned int cpu)
@@ -1319,6 +1399,7 @@ static void vswap_drop_range(struct folio *folio)
 {
 	unsigned long *desc = vswap_desc(folio->swap), old;
 	unsigned int i, nr = folio_nr_pages(folio);
+	struct vswap_disk_run disk = { .nr = 0 };
 
 	for (i = 0; i < nr; i++) {
 		old = READ_ONCE(desc[i]);
@@ -1326,8 +1407,9 @@ static void vswap_drop_range(struct folio *folio)
 		VM_WARN_ON_ONCE(vswap_desc_tag(old) == VSWAP_DESC_ZSWAP);
 		vswap_desc_replace(&desc[i], old, VSWAP_DESC_MEMORY);
 		if (vswap_desc_tag(old) == VSWAP_DESC_PHYS)
-			vswap_disk_slot_free(vswap_phys_slot(old));
+			vswap_disk_run_add(&disk, vswap_phys_slot(old));
 	}
+	vswap_disk_run_flush(&disk);
 }
 
 /*
@@ -1340,26 +1422,8 @@ static int vswap_writepage_large(struct folio *folio,
 				 struct writeback_control *wbc)
 {
 	unsigned int i, nr = folio_nr_pages(folio), zero = 0;
-	swp_entry_t disk = { 0 };
+	swp_entry_t disk;
 	unsigned long word;
-
-	if (!vswap_range_on_disk(folio)) {
-		vswap_drop_range(folio);
-		/*
-		 * Reclaim has unmapped the folio, and an unmapped anonymous
-		 * folio cannot be split: without a new range it stays.
-		 */
-		if (mem_cgroup_zswap_writeback_enabled(folio_memcg(folio)))
-			disk = swap_alloc_backing_range(folio_order(folio));
-		if (!disk.val) {
-			count_vm_events(VSWAP_REJECT_NODISK, nr);
-			vswap_note_kept(folio);
-			folio_mark_dirty(folio);
-			return AOP_WRITEPAGE_ACTIVATE;
-		}
-		vswap_count_disk(swp_type(disk), nr);
-		vswap_range_set_disk(folio->swap, disk, nr);
-	}
 
 	if (vswap_folio_same_filled(folio)) {
 		/* As 6.12's zero map: no IO, the range goes back. */
@@ -1377,11 +1441,34 @@ static int vswap_writepage_large(struct folio *folio,
 		return 0;
 	}
 
+	/* As 6.12 checks before every disk write. */
+	if (!mem_cgroup_zswap_writeback_enabled(folio_memcg(folio))) {
+		vswap_drop_range(folio);
+		goto keep;
+	}
+	if (!vswap_range_on_disk(folio)) {
+		/*
+		 * Reclaim has unmapped the folio, and an unmapped anonymous
+		 * folio cannot be split: without a new range it stays.
+		 */
+		vswap_drop_range(folio);
+		disk = vswap_disk_range_alloc(folio_order(folio));
+		if (!disk.val)
+			goto keep;
+		vswap_range_set_disk(folio->swap, disk, nr);
+	}
+
 	count_vm_events(VSWAP_DISK, nr);
 	vswap_note_stored(folio);
 	/* 6.12's zswap rejects large folios: to the disk, whole. */
 	__swap_writepage(folio, wbc);
 	return 0;
+
+keep:
+	count_vm_events(VSWAP_REJECT_NODISK, nr);
+	vswap_note_kept(folio);
+	folio_mark_dirty(folio);
+	return AOP_WRITEPAGE_ACTIVATE;
 }
 
 /**
@@ -1799,6 +1886,7 @@ static int vswap_swapoff_move(swp_entry_t entry, unsigned int type)
 {
 	struct mempolicy *mpol = get_task_policy(current);
 	struct folio *folio;
+	unsigned long desc;
 	unsigned int i;
 	bool allocated;
 
@@ -1831,6 +1919,11 @@ static int vswap_swapoff_move(swp_entry_t entry, unsigned int type)
 	 */
 	if (!folio_test_swapcache(folio) ||
 	    entry.val - folio->swap.val >= folio_nr_pages(folio))
+		goto out;
+	/* A large folio's other slots are moved with the first one found. */
+	desc = READ_ONCE(*vswap_desc(entry));
+	if (vswap_desc_tag(desc) != VSWAP_DESC_PHYS ||
+	    swp_type(vswap_phys_slot(desc)) != type)
 		goto out;
 	for (i = 0; i < folio_nr_pages(folio); i++)
 		vswap_swapoff_take(folio, i, type);

@@ -14,10 +14,13 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vswap_test.h"
@@ -25,8 +28,8 @@
 #define THP		"/sys/kernel/mm/transparent_hugepage/"
 #define PMD_KB		2048
 #define MTHP_KB		64
-#define FAST_ROTATIONAL	"/sys/block/vda/queue/rotational"
 #define NR_FOLIOS	8
+#define CG_PATH		"/sys/fs/cgroup/vswap-thp"
 
 struct thp_env {
 	char *map;		/* the mapping, with room to align it */
@@ -38,6 +41,8 @@ struct thp_env {
 	char pmd_mode[16];	/* what hugepages-2048kB/enabled was */
 	char mthp_mode[16];	/* what hugepages-64kB/enabled was */
 	bool virtual;		/* virtual swap on */
+	bool in_cgroup;
+	char rotational[PATH_MAX];	/* the fast disk's queue/rotational */
 };
 
 /* The word in [brackets] of a THP "enabled" file, into @mode. */
@@ -137,6 +142,41 @@ static int fast_disk_type(struct __test_metadata *_metadata, char *page,
 	return type;
 }
 
+/* The queue/rotational file of the block device behind @dev. */
+static int rotational_path(const char *dev, char *path, size_t len)
+{
+	char real[PATH_MAX];
+
+	if (!realpath(dev, real))
+		return -errno;
+	snprintf(path, len, "/sys/block/%s/queue/rotational", basename(real));
+	return access(path, W_OK) ? -errno : 0;
+}
+
+/* Reclaim what the test's cgroup holds: clean swap cache folios go. */
+static void evict(void)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		write_file(CG_PATH "/memory.reclaim", "1G");
+}
+
+/* Wait, up to 10 s, until no page is under writeback. */
+static void wait_writeback(struct __test_metadata *_metadata)
+{
+	int i;
+
+	for (i = 0; i < 1000 && meminfo_kb("Writeback") != 0; i++)
+		usleep(10000);
+	ASSERT_EQ(0, meminfo_kb("Writeback"));
+}
+
+static long swap_current(void)
+{
+	return read_long(CG_PATH "/memory.swap.current");
+}
+
 /*
  * Zswap in front of the fast disk, made non-rotational, virtual swap on
  * or off, and NR_FOLIOS PMD sizes of address space, aligned.
@@ -163,7 +203,9 @@ static void thp_env_setup(struct __test_metadata *_metadata,
 	if (virtual)
 		self->vtype = read_long(VSWAP_DEBUGFS "swap_type");
 	/* Clusters, so that large ranges can be taken: set before swapon. */
-	ASSERT_EQ(0, write_file(FAST_ROTATIONAL, "0"));
+	ASSERT_EQ(0, rotational_path(fast_dev(), self->rotational,
+				     sizeof(self->rotational)));
+	ASSERT_EQ(0, write_file(self->rotational, "0"));
 	ASSERT_EQ(0, swap_on(fast_dev(), 10));
 
 	self->nr_folios = NR_FOLIOS;
@@ -179,6 +221,12 @@ static void thp_env_setup(struct __test_metadata *_metadata,
 	self->fast_type = fast_disk_type(_metadata, self->buf - page_size,
 					 self->vtype);
 	ASSERT_GE(self->fast_type, 0);
+
+	/* A cgroup, for memory.reclaim and memory.swap.current. */
+	mkdir(CG_PATH, 0755);
+	ASSERT_EQ(0, write_file("/sys/fs/cgroup/cgroup.subtree_control", "+memory"));
+	ASSERT_EQ(0, write_file(CG_PATH "/cgroup.procs", "%d", getpid()));
+	self->in_cgroup = true;
 }
 
 static void thp_env_teardown(struct thp_env *self)
@@ -189,8 +237,13 @@ static void thp_env_teardown(struct thp_env *self)
 		write_file(size_file(PMD_KB, "enabled"), "%s", self->pmd_mode);
 	if (self->mthp_mode[0])
 		write_file(size_file(MTHP_KB, "enabled"), "%s", self->mthp_mode);
+	if (self->in_cgroup) {
+		write_file("/sys/fs/cgroup/cgroup.procs", "%d", getpid());
+		rmdir(CG_PATH);
+	}
 	swap_off(fast_dev());
-	write_file(FAST_ROTATIONAL, "1");
+	if (self->rotational[0])
+		write_file(self->rotational, "1");
 	if (!access(VSWAP_KNOB, F_OK))
 		write_file(VSWAP_KNOB, "0");
 	zswap_set_enabled(false);
@@ -252,7 +305,7 @@ TEST_F_TIMEOUT(thp, pmd_thp_swapped_out_whole, TIMEOUT)
 {
 	size_t pages = PMD_KB * 1024 / page_size, n = self->env.nr_folios * pages;
 	uint64_t *pm = calloc(n, sizeof(*pm));
-	long alloc0, swpout0, fallback0, disk0, used0;
+	long alloc0, swpout0, fallback0, disk0, used0, pswpin0;
 
 	ASSERT_NE(NULL, pm);
 
@@ -278,10 +331,16 @@ TEST_F_TIMEOUT(thp, pmd_thp_swapped_out_whole, TIMEOUT)
 	/* Past zswap, on the disk: every page of every folio. */
 	EXPECT_EQ((long)(n * page_size / 1024),
 		  swap_used_kb(fast_dev()) - vswap_disk_cached_kb() - used0);
+	EXPECT_EQ((long)(n * page_size), swap_current());
 	if (self->env.virtual)
 		EXPECT_EQ((long)n, vmstat_read("vswap_disk") - disk0);
 
+	/* Read back from the disk, not from the swap cache. */
+	wait_writeback(_metadata);
+	evict();
+	pswpin0 = vmstat_read("pswpin");
 	verify(_metadata, self->env.buf, n, PAGE_MIXED, 41);
+	EXPECT_LE((long)n, vmstat_read("pswpin") - pswpin0);
 	free(pm);
 }
 
@@ -291,7 +350,7 @@ TEST_F_TIMEOUT(thp, mthp_swapped_out_whole, TIMEOUT)
 	size_t pages = MTHP_KB * 1024 / page_size;
 	size_t nr = self->env.nr_folios * PMD_KB / MTHP_KB, n = nr * pages;
 	uint64_t *pm = calloc(n, sizeof(*pm));
-	long alloc0, swpout0, fallback0, disk0;
+	long alloc0, swpout0, fallback0, disk0, pswpin0;
 
 	ASSERT_NE(NULL, pm);
 	ASSERT_EQ(0, write_file(size_file(PMD_KB, "enabled"), "never"));
@@ -313,7 +372,11 @@ TEST_F_TIMEOUT(thp, mthp_swapped_out_whole, TIMEOUT)
 	expect_whole_ranges(_metadata, pm, nr, pages, expected_type(&self->env));
 	if (self->env.virtual)
 		EXPECT_EQ((long)n, vmstat_read("vswap_disk") - disk0);
+	wait_writeback(_metadata);
+	evict();
+	pswpin0 = vmstat_read("pswpin");
 	verify(_metadata, self->env.buf, n, PAGE_MIXED, 43);
+	EXPECT_LE((long)n, vmstat_read("pswpin") - pswpin0);
 	free(pm);
 }
 
@@ -324,8 +387,11 @@ TEST_F_TIMEOUT(thp, mthp_swapped_out_whole, TIMEOUT)
 TEST_F_TIMEOUT(thp, zero_thp_needs_no_disk, TIMEOUT)
 {
 	size_t pages = PMD_KB * 1024 / page_size, n = self->env.nr_folios * pages;
-	long alloc0, zero0, disk0, used0;
+	uint64_t *pm = calloc(n, sizeof(*pm));
+	long alloc0, zero0, disk0, used0, fallback0;
 	size_t i;
+
+	ASSERT_NE(NULL, pm);
 
 	ASSERT_EQ(0, write_file(size_file(PMD_KB, "enabled"), "always"));
 	alloc0 = vmstat_read("thp_fault_alloc");
@@ -335,9 +401,14 @@ TEST_F_TIMEOUT(thp, zero_thp_needs_no_disk, TIMEOUT)
 
 	zero0 = vmstat_read("swpout_zero");
 	disk0 = vmstat_read("vswap_disk");
+	fallback0 = vmstat_read("thp_swpout_fallback");
 	used0 = swap_used_kb(fast_dev()) - vswap_disk_cached_kb();
 	ASSERT_EQ(0, pageout_all(self->env.buf, n * page_size));
-	EXPECT_EQ((long)n, count_swapped(self->env.buf, n));
+	ASSERT_EQ(0, pagemap_read(self->env.buf, n, pm));
+	/* Not split: each folio kept its one range. */
+	EXPECT_EQ(0, vmstat_read("thp_swpout_fallback") - fallback0);
+	expect_whole_ranges(_metadata, pm, self->env.nr_folios, pages,
+			    expected_type(&self->env));
 	EXPECT_EQ((long)n, vmstat_read("swpout_zero") - zero0);
 	if (self->env.virtual) {
 		EXPECT_EQ(0, vmstat_read("vswap_disk") - disk0);
@@ -348,6 +419,7 @@ TEST_F_TIMEOUT(thp, zero_thp_needs_no_disk, TIMEOUT)
 		if (*(long *)(self->env.buf + i))
 			break;
 	EXPECT_EQ(n * page_size, i);
+	free(pm);
 }
 
 /*
@@ -408,13 +480,16 @@ TEST_F_TIMEOUT(vthp, full_virtual_space_falls_back_to_classic, TIMEOUT)
 }
 
 /*
- * swapoff of the disk a THP was written to brings its pages back into
- * memory through their virtual entries, every byte intact.
+ * swapoff of the disk a THP was written to brings its pages back through
+ * their virtual entries.  The folios are still in the swap cache, so each
+ * moves whole, and is uncharged whole, as upstream's swapoff frees the
+ * slots; written again, each is charged again whole and gets a new range
+ * on the disk, and every byte comes back from there.
  */
-TEST_F_TIMEOUT(vthp, swapoff_after_thp_swapout, TIMEOUT)
+TEST_F_TIMEOUT(vthp, swapoff_moves_thp_whole, TIMEOUT)
 {
 	size_t pages = PMD_KB * 1024 / page_size, n = self->env.nr_folios * pages;
-	long alloc0, swpout0;
+	long alloc0, swpout0, moved0, pswpin0;
 
 	ASSERT_EQ(0, write_file(size_file(PMD_KB, "enabled"), "always"));
 	alloc0 = vmstat_read("thp_fault_alloc");
@@ -424,9 +499,26 @@ TEST_F_TIMEOUT(vthp, swapoff_after_thp_swapout, TIMEOUT)
 	swpout0 = vmstat_read("thp_swpout");
 	page_out_virtual(_metadata, self->env.buf, n, self->env.vtype, NULL);
 	EXPECT_EQ((long)self->env.nr_folios, vmstat_read("thp_swpout") - swpout0);
+	EXPECT_EQ((long)(n * page_size), swap_current());
+	wait_writeback(_metadata);
+
+	moved0 = vmstat_read("vswap_swapoff_move");
 	ASSERT_EQ(0, swap_off(fast_dev()));
+	EXPECT_EQ((long)n, vmstat_read("vswap_swapoff_move") - moved0);
 	EXPECT_EQ(0, read_long(VSWAP_DEBUGFS "disk"));
+	EXPECT_EQ(0, swap_current());
+
+	/* The moved folios are dirty in the swap cache: reclaim writes them. */
+	ASSERT_EQ(0, swap_on(fast_dev(), 10));
+	swpout0 = vmstat_read("thp_swpout");
+	evict();
+	EXPECT_EQ((long)self->env.nr_folios, vmstat_read("thp_swpout") - swpout0);
+	EXPECT_LE((long)(n * page_size), swap_current());
+	wait_writeback(_metadata);
+	evict();
+	pswpin0 = vmstat_read("pswpin");
 	verify(_metadata, self->env.buf, n, PAGE_MIXED, 59);
+	EXPECT_LE((long)n, vmstat_read("pswpin") - pswpin0);
 }
 
 TEST_HARNESS_MAIN
