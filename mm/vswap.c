@@ -1387,10 +1387,11 @@ static bool vswap_range_on_disk(struct folio *folio)
 	disk = vswap_phys_slot(READ_ONCE(desc[0]));
 	if (!(READ_ONCE(swp_swap_info(disk)->flags) & SWP_WRITEOK))
 		return false;
-	for (i = 1; i < nr; i++)
-		if (READ_ONCE(desc[i]) != vswap_phys_desc(swp_entry(swp_type(disk),
-							swp_offset(disk) + i)))
+	for (i = 1; i < nr; i++) {
+		disk.val++;
+		if (READ_ONCE(desc[i]) != vswap_phys_desc(disk))
 			return false;
+	}
 	return true;
 }
 
