@@ -98,8 +98,13 @@ want compressor && run compressor $CG $((32 / scale))
 want swapoff && run swapoff $CG $((192 / scale)) /dev/swap-fast $((512 / scale)) 4
 # N = 1 ... every guest CPU, 16 MiB each, 4 round trips.
 want scaling && run scaling $CG $((16 / scale)) 0 4
-# One round trip of 32 MiB through zswap with the lock statistics reset.
-want locks && run locks $CG $((32 / scale))
+# One round trip of 32 MiB through zswap with the lock statistics reset,
+# the fast disk non-rotational, so that 6.12 takes its best path (clusters
+# and the per-CPU slot cache) for the baseline's physical entries.
+if want locks; then
+	echo 0 >/sys/block/$(basename "$(readlink -f /dev/swap-fast)")/queue/rotational
+	run locks $CG $((32 / scale))
+fi
 # Disk only: zswap off, as most distributions ship it.
 if want nozswap; then
 	zswap=N
