@@ -97,8 +97,11 @@ def main():
     out_dir, modes = sys.argv[1], sys.argv[2:]
     data = {m: [] for m in modes}
     for m in modes:
+        # round-N-MODE.txt exactly: "round-*-lockstat.txt" would also
+        # match base-lockstat's rounds.
         for path in sorted(glob.glob(os.path.join(out_dir, f"round-*-{m}.txt"))):
-            data[m].append(parse(path))
+            if re.fullmatch(rf"round-\d+-{re.escape(m)}\.txt", os.path.basename(path)):
+                data[m].append(parse(path))
 
     def values(mode, wl, key):
         return [r[(wl, key)] for r in data.get(mode, []) if (wl, key) in r]
@@ -267,8 +270,12 @@ def main():
     if lock_modes:
         classes = sorted({wl[5:] for m in lock_modes for r in data[m]
                           for (wl, _) in r if wl.startswith("lock:")})
+        # A class a kernel never showed has no entry: "-" in the table, and
+        # a class only the series has is a new one.
         for m in lock_modes:
             for c in classes:
+                if not any(("lock:" + c, "acq") in r for r in data[m]):
+                    continue
                 v = [r.get(("lock:" + c, "acq"), 0.0) / r[("locks", "swapped")]
                      for r in data[m] if r.get(("locks", "swapped"))]
                 if v:
