@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the files of the virtual swap layer share: the descriptor encoding,
+ * the descriptor tables, the counters, and the calls between the core
+ * (vswap.c: store, load, zswap, sysfs, debugfs, init), the allocator of
+ * virtual slots and the sparse swap map (vswap_alloc.c), disk slots
+ * (vswap_disk.c) and swapoff (vswap_swapoff.c).  Documentation/mm/vswap.rst
+ * has the design.
+ */
+#ifndef _MM_VSWAP_INTERNAL_H
+#define _MM_VSWAP_INTERNAL_H
+
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+
+/*********************************
+ * descriptor encoding
+ **********************************/
+
+/*
+ * The low bits of a descriptor are its tag.  EMPTY is what a zeroed table
+ * holds: the slot owns no descriptor (and no reference on its table).
+ */
+#define VSWAP_TAG_BITS		3
+#define VSWAP_TAG_MASK		((1UL << VSWAP_TAG_BITS) - 1)
+
+enum vswap_tag {
+	VSWAP_DESC_EMPTY,	/* slot not in use, or not set up */
+	VSWAP_DESC_MEMORY,	/* data only in the swap cache folio */
+	VSWAP_DESC_SAME,	/* payload: the repeated word */
+	VSWAP_DESC_ZSWAP,	/* payload: the struct zswap_entry holding it */
+	VSWAP_DESC_PHYS,	/* payload: a slot on a swap device */
+	VSWAP_DESC_ERROR,	/* the data was lost to a read error; reads fail */
+	VSWAP_DESC_NR,
+};
+
+static inline enum vswap_tag vswap_desc_tag(unsigned long desc)
+{
+	return desc & VSWAP_TAG_MASK;
+}
+
+/* Can @word be kept in a descriptor?  It must sign-extend from 61 bits. */
+static inline bool vswap_same_fits(unsigned long word)
+{
+	return (unsigned long)((long)(word << VSWAP_TAG_BITS) >>
+			       VSWAP_TAG_BITS) == word;
+}
+
+static inline unsigned long vswap_same_desc(unsigned long word)
+{
+	return (word << VSWAP_TAG_BITS) | VSWAP_DESC_SAME;
+}
+
+static inline unsigned long vswap_same_word(unsigned long desc)
+{
+	return (unsigned long)((long)desc >> VSWAP_TAG_BITS);
+}
+
+/*
+ * zswap keeps a virtual slot's entry here instead of in a tree: the pointer,
+ * 8-byte aligned like every slab object, with the tag in its low bits.
+ */
+struct zswap_entry;
+
+static inline unsigned long vswap_zswap_desc(struct zswap_entry *zentry)
+{
+	VM_WARN_ON_ONCE((unsigned long)zentry & VSWAP_TAG_MASK);
+	return (unsigned long)zentry | VSWAP_DESC_ZSWAP;
+}
+
+static inline struct zswap_entry *vswap_desc_zswap(unsigned long desc)
+{
+	return (struct zswap_entry *)(desc & ~VSWAP_TAG_MASK);
+}
+
+/*
+ * A physical slot is kept as its offset above its type above the tag, so
+ * offsets up to 2^56 fit; architectures allow far smaller swap devices.
+ */
+#define VSWAP_PHYS_TYPE_MASK	((1UL << MAX_SWAPFILES_SHIFT) - 1)
+#define VSWAP_PHYS_OFFSET_SHIFT	(VSWAP_TAG_BITS + MAX_SWAPFILES_SHIFT)
+
+static inline unsigned long vswap_phys_desc(swp_entry_t slot)
+{
+	return (swp_offset(slot) << VSWAP_PHYS_OFFSET_SHIFT) |
+	       ((unsigned long)swp_type(slot) << VSWAP_TAG_BITS) |
+	       VSWAP_DESC_PHYS;
+}
+
+static inline swp_entry_t vswap_phys_slot(unsigned long desc)
+{
+	return swp_entry((desc >> VSWAP_TAG_BITS) & VSWAP_PHYS_TYPE_MASK,
+			 desc >> VSWAP_PHYS_OFFSET_SHIFT);
+}
+
+/*********************************
+ * counters
+ **********************************/
+
+extern struct swap_info_struct *vswap_si;
+
+/*
+ * Slots per backend, and physical slots owned by descriptors per device,
+ * as per-CPU deltas: every transition changes them, on every CPU.  A disk
+ * slot is counted before its descriptor is set and uncounted after it is
+ * freed, so swapoff, which waits for the sum to reach zero, cannot miss a
+ * slot that is being set up.
+ */
+DECLARE_PER_CPU(long, vswap_nr_desc[VSWAP_DESC_NR]);
+DECLARE_PER_CPU(long, vswap_nr_disk[MAX_SWAPFILES]);
+
+/* Sum a per-CPU counter; racy, as any statistic. */
+#define vswap_sum(counter)					\
+({								\
+	long __sum = 0;						\
+	int __cpu;						\
+								\
+	for_each_possible_cpu(__cpu)				\
+		__sum += per_cpu(counter, __cpu);		\
+	__sum;							\
+})
+
+/*********************************
+ * descriptor tables
+ **********************************/
+
+/*
+ * One table of descriptors per cluster of the virtual device.  A table,
+ * and a chunk's swap_cgroup records, exist while any slot of theirs is
+ * allocated: the slot cache's refill takes them, vswap_release() gives
+ * them back, both under the virtual device's si->lock, which is therefore
+ * all that protects the pointers and the counts.  A descriptor reader
+ * holds its slot, so the table cannot go away under it.
+ */
+#define VSWAP_TABLE_SLOTS	SWAPFILE_CLUSTER
+#define VSWAP_TABLE_BYTES	(VSWAP_TABLE_SLOTS * sizeof(unsigned long))
+
+/* A chunk of the sparse swap map: the slots one page of map covers. */
+#define VSWAP_CHUNK_SLOTS	PAGE_SIZE
+
+extern unsigned long **vswap_tables;		/* per cluster */
+
+/* The table of the cluster holding @offset, or NULL. */
+static inline unsigned long *vswap_table(unsigned long offset)
+{
+	return READ_ONCE(vswap_tables[offset / VSWAP_TABLE_SLOTS]);
+}
+
+/* The descriptor of a slot the caller holds. */
+static inline unsigned long *vswap_desc(swp_entry_t entry)
+{
+	unsigned long offset = swp_offset(entry);
+	unsigned long *table = vswap_table(offset);
+
+	VM_WARN_ON_ONCE(!table);
+	return &table[offset % VSWAP_TABLE_SLOTS];
+}
+
+/*
+ * Replace descriptor @old at @slot by @desc.  The caller excludes every other
+ * writer: it holds the slot's swap cache folio locked, or the slot has no
+ * swap count and no swap cache left and is being freed.
+ */
+static inline void vswap_desc_replace(unsigned long *slot,
+				      unsigned long old, unsigned long desc)
+{
+	WRITE_ONCE(*slot, desc);
+	this_cpu_dec(vswap_nr_desc[vswap_desc_tag(old)]);
+	this_cpu_inc(vswap_nr_desc[vswap_desc_tag(desc)]);
+}
+
+/*
+ * Point the slot of page @i of @folio, a swap cache folio the caller holds
+ * locked, elsewhere.  A large folio's slots are one range in one table.
+ */
+static inline void vswap_desc_set_nr(struct folio *folio, unsigned int i,
+				     unsigned long desc)
+{
+	unsigned long *slot = vswap_desc(folio->swap) + i;
+
+	VM_WARN_ON_ONCE_FOLIO(!folio_test_locked(folio), folio);
+	vswap_desc_replace(slot, READ_ONCE(*slot), desc);
+}
+
+static inline void vswap_desc_set(struct folio *folio, unsigned long desc)
+{
+	vswap_desc_set_nr(folio, 0, desc);
+}
+
+/*********************************
+ * calls between the files
+ **********************************/
+
+/* vswap_alloc.c */
+unsigned char *vswap_space_init(unsigned long maxpages);
+void vswap_space_start(struct swap_info_struct *si);
+unsigned long vswap_metadata_bytes(void);
+unsigned long vswap_populated_slots(void);
+void vswap_range_set_disk(swp_entry_t entry, swp_entry_t disk,
+			  unsigned int nr);
+
+/* vswap_disk.c */
+/*
+ * Disk slots freed together: a run of consecutive slots in one cluster of
+ * one device - a large folio's range - goes back with one hold of the
+ * device's si->lock and cluster lock, as 6.12 frees a classic range; a
+ * single slot goes through this CPU's disk slot cache.
+ */
+struct vswap_disk_run {
+	swp_entry_t first;
+	unsigned int nr;
+};
+
+void vswap_disk_run_add(struct vswap_disk_run *run, swp_entry_t slot);
+void vswap_disk_run_flush(struct vswap_disk_run *run);
+void vswap_count_disk(unsigned int type, long delta);
+swp_entry_t vswap_disk_slot_alloc(void);
+void vswap_disk_slot_free(swp_entry_t slot);
+swp_entry_t vswap_disk_range_alloc(int order);
+void vswap_disk_cache_drain(unsigned int type, unsigned int cpu);
+unsigned long vswap_disk_cached_slots(void);
+
+#endif /* _MM_VSWAP_INTERNAL_H */
