@@ -58,6 +58,9 @@ LOCK_GROUPS = [
     ("si_lock", r"&p->lock(#\d+)?|vswap_si_lock"),
     ("cluster_lock", r"&cluster_info\[i\]\.lock(#\d+)?|vswap_cluster_lock"),
     ("xa_lock", r"&xa->xa_lock(#\d+)?"),
+    # 6.12's per-CPU slot cache (mm/swap_slots.c: alloc_lock, free_lock)
+    # and the series' for virtual entries (mm/vswap.c: lock, ret_lock).
+    ("slot_cache_locks", r"&cache->(alloc_lock|free_lock|lock|ret_lock)"),
 ]
 # Other classes of the swap path, compared one by one when both kernels
 # have them: swap_lock, swap_avail_lock, the per-CPU slot caches, zswap's,
