@@ -16,6 +16,7 @@
 #   lockstat       the snapshot + config.lockstat (CONFIG_LOCK_STAT), in
 #                  build/snapshot/obj-lockstat: bench-only (locks workload)
 #   base-lockstat  base + config.lockstat: the baseline of the locks workload
+#   hibernate  fast + config.hibernate (CONFIG_HIBERNATION): make check-hibernate
 #
 # The snapshot's build directories sit beside it as build/obj-* sit beside
 # build/linux, so the compiler sees the same relative paths and ccache
@@ -36,7 +37,8 @@ base) frags=(config); SRC=$BUILD/linux-base ;;
 snapshot) frags=(config); SRC=$BUILD/snapshot/linux ;;
 lockstat) frags=(config config.lockstat); SRC=$BUILD/snapshot/linux ;;
 base-lockstat) frags=(config config.lockstat); SRC=$BUILD/linux-base ;;
-*) die "kernel.sh: unknown variant '$VARIANT' (fast, debug, novswap, base, snapshot, lockstat, base-lockstat)" ;;
+hibernate) frags=(config config.hibernate) ;;
+*) die "kernel.sh: unknown variant '$VARIANT' (fast, debug, novswap, base, snapshot, lockstat, base-lockstat, hibernate)" ;;
 esac
 # What the configuration depends on besides the fragments: the series as
 # the source tree holds it.
