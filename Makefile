@@ -10,7 +10,7 @@ H := harness
 VARIANT ?= fast
 export VARIANT
 
-.PHONY: all bench check check-fast check-harness check-debug check-novswap run vm deps pristine assemble export status \
+.PHONY: all bench check check-fast check-harness check-debug check-novswap check-hibernate run vm deps pristine assemble export status \
 	kernel kernel-debug initramfs checkpatch clean distclean help
 
 all: check
@@ -38,7 +38,7 @@ export:
 status:
 	@$(H)/tree.sh status
 
-## kernel        build the kernel (VARIANT=fast|debug|novswap) in build/obj-VARIANT
+## kernel        build the kernel (VARIANT=fast|debug|novswap|hibernate) in build/obj-VARIANT
 kernel: assemble
 	@$(H)/kernel.sh $(VARIANT)
 
@@ -55,6 +55,7 @@ check: deps
 	@$(MAKE) --no-print-directory kernel VARIANT=fast
 	@$(MAKE) --no-print-directory kernel VARIANT=debug
 	@$(MAKE) --no-print-directory kernel VARIANT=novswap
+	@$(MAKE) --no-print-directory kernel VARIANT=hibernate
 	@$(MAKE) --no-print-directory initramfs
 	@$(H)/check-all.sh
 
@@ -77,6 +78,13 @@ check-novswap:
 	@$(MAKE) --no-print-directory kernel VARIANT=novswap
 	@$(MAKE) --no-print-directory initramfs
 	@VARIANT=novswap $(H)/check.sh $(or $(TESTS),swap_roundtrip swap_account_classic vswap_thp_classic test_zswap test_memcontrol)
+
+## check-hibernate hibernation with virtual entries in every state: suspend to
+##               the fast disk, resume in a second boot (harness/hibernate.sh)
+check-hibernate:
+	@$(MAKE) --no-print-directory kernel VARIANT=hibernate
+	@$(MAKE) --no-print-directory initramfs
+	@$(H)/hibernate.sh
 
 ## bench         baseline vs series (virtual swap on/off) in QEMU, rounds
 ##               alternating; report in build/bench/report.md (issue 4: partial)

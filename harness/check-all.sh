@@ -3,8 +3,9 @@
 #
 # check-all.sh: "make check".  Runs the whole suite on the fast kernel, the
 # swap suites on the debug kernel (lockdep, DEBUG_VM, KASAN) and the
-# upstream-behaviour suites on the CONFIG_VIRTUAL_SWAP=n kernel, after the
-# harness's own tests (harness/test-vm.sh), and ends with one line
+# upstream-behaviour suites on the CONFIG_VIRTUAL_SWAP=n kernel, then
+# hibernation and resume on the hibernate kernel (harness/hibernate.sh),
+# after the harness's own tests (harness/test-vm.sh), and ends with one line
 # "N passed, N failed, N skipped" that adds them up.
 #
 # On the debug kernel test_memcontrol is left out: several of its checks
@@ -35,9 +36,11 @@ VARIANT=debug "$TOP/harness/check.sh" $DEBUG_TESTS | tee "$log.debug" || rc=1
 echo "==== novswap kernel (CONFIG_VIRTUAL_SWAP=n): $NOVSWAP_TESTS"
 # shellcheck disable=SC2086
 VARIANT=novswap "$TOP/harness/check.sh" $NOVSWAP_TESTS | tee "$log.novswap" || rc=1
+echo "==== hibernate kernel: vswap_hibernate, suspended to the fast disk and resumed in a second boot"
+"$TOP/harness/hibernate.sh" | tee "$log.hibernate" || rc=1
 
 P=0 F=0 S=0 summary=
-for v in harness fast debug novswap; do
+for v in harness fast debug novswap hibernate; do
 	read -r p f s <<<"$(total "$log.$v")"
 	# A run that printed no total failed before it could count anything.
 	summary="$summary $v: ${p:-0} passed, ${f:-1} failed;"

@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 """Count the results of a guest run with the kernel's own KTAP parser.
 
-usage: results.py KSRC KERNEL_LOG JOB_LOG
+usage: results.py [--no-kunit] KSRC KERNEL_LOG JOB_LOG
 
 The KUnit results are in the kernel log (printed at boot), the selftest
 results in the job log (harness/guest/suite.sh).  Both are parsed by
 tools/testing/kunit/kunit_parser.py from the assembled tree.  Prints every
 test case, then the closing line "N passed, N failed, N skipped".  Exits 1 if
 anything failed or crashed, or if either log holds no results at all.
+--no-kunit: the guest booted with kunit.enable=0 (harness/hibernate.sh);
+count the selftests only.
 """
 
 import sys
@@ -35,7 +37,11 @@ def parse(kunit_parser, path, label):
 
 
 def main():
-    ksrc, klog, jlog = sys.argv[1:4]
+    args = sys.argv[1:]
+    want_kunit = args[0] != '--no-kunit'
+    if not want_kunit:
+        args = args[1:]
+    ksrc, klog, jlog = args[:3]
     sys.path.insert(0, f'{ksrc}/tools/testing/kunit')
     import kunit_parser  # pylint: disable=import-outside-toplevel
 
@@ -44,7 +50,9 @@ def main():
     import kunit_printer  # pylint: disable=import-outside-toplevel
     kunit_parser.stdout = kunit_printer.Printer(sys.stderr)
 
-    kunit, kerr = parse(kunit_parser, klog, 'kunit')
+    kunit, kerr = [], 0
+    if want_kunit:
+        kunit, kerr = parse(kunit_parser, klog, 'kunit')
     selftests, serr = parse(kunit_parser, jlog, 'selftest')
 
     counts = {'passed': 0, 'failed': 0, 'skipped': 0}
@@ -61,7 +69,7 @@ def main():
         print(f'{word:5} {name}')
 
     problems = []
-    if not kunit:
+    if want_kunit and not kunit:
         problems.append('no KUnit results in the kernel log')
     if not selftests:
         problems.append('no selftest results in the guest output')

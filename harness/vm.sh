@@ -15,6 +15,8 @@
 #     --smp N          guest CPUs (default 2)
 #     --append ARGS    extra kernel command-line arguments
 #     --out DIR        keep kernel.log and job.log there (default: a temp dir)
+#     --keep-disks     boot with the disk images a previous boot left in
+#                      --out DIR instead of fresh ones (hibernation's resume)
 #     --quiet          print nothing but the closing status line
 #     --follow         print only the job's output, as it arrives
 #     --no-klog        print the job output but not the kernel log
@@ -27,7 +29,8 @@
 # failed to boot and is stopped at once.
 #
 # The guest gets two virtio-blk disks for swap, /dev/swap-fast (vda) and
-# /dev/swap-slow (vdb), fresh and empty on every boot, and an ext2 scratch
+# /dev/swap-slow (vdb), fresh and empty on every boot (unless --keep-disks),
+# and an ext2 scratch
 # filesystem on /mnt/scratch (vdc) for tests that need a page cache.  The exit
 # status is the command's; 122 if the guest stalled (--stall); 123 if it did
 # not boot; 124 if it timed out; 125 if the kernel log has a BUG, WARNING,
@@ -48,6 +51,7 @@ out=
 quiet=0
 follow=0
 klog=1
+keep_disks=0
 extras=()
 
 while [ $# -gt 0 ]; do
@@ -64,6 +68,7 @@ while [ $# -gt 0 ]; do
 	--quiet) quiet=1; shift ;;
 	--follow) follow=1; shift ;;
 	--no-klog) klog=0; shift ;;
+	--keep-disks) keep_disks=1; shift ;;
 	--) shift; break ;;
 	*) break ;;
 	esac
@@ -96,10 +101,16 @@ done
 (cd "$out/overlay" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$out/overlay.cpio"
 cat "$initrd" "$out/overlay.cpio" >"$out/initrd.cpio"
 
-truncate -s 0 "$out/fast.img" "$out/slow.img" "$out/scratch.img"
-truncate -s "${VM_FAST_DISK:-2G}" "$out/fast.img"
-truncate -s "${VM_SLOW_DISK:-2G}" "$out/slow.img"
-truncate -s 1G "$out/scratch.img"
+if [ "$keep_disks" = 1 ]; then
+	for img in fast slow scratch; do
+		[ -s "$out/$img.img" ] || die "--keep-disks: no $out/$img.img from an earlier boot"
+	done
+else
+	truncate -s 0 "$out/fast.img" "$out/slow.img" "$out/scratch.img"
+	truncate -s "${VM_FAST_DISK:-2G}" "$out/fast.img"
+	truncate -s "${VM_SLOW_DISK:-2G}" "$out/slow.img"
+	truncate -s 1G "$out/scratch.img"
+fi
 
 accel=$("$TOP/harness/accel.sh" "$kernel")
 echo "$accel" >"$out/accel"

@@ -36,7 +36,11 @@ test_memcontrol  900 fast        $BIN/test_memcontrol
 test_zswap_vswap 600 fast+zswap+vswap $BIN/test_zswap
 test_memcontrol_vswap 900 fast+vswap $BIN/test_memcontrol
 bench_smoke      600 none        env KTAP=1 /opt/vswap/bench.sh on 8
+vswap_hibernate  600 fast+zswap+vswap $BIN/vswap_hibernate
 "
+# Run only when named: vswap_hibernate needs the hibernate kernel and the
+# two boots of harness/hibernate.sh.
+EXPLICIT=" vswap_hibernate "
 
 # Every program starts from a known state: no swap, zswap off, virtual
 # swap off, then
@@ -69,7 +73,12 @@ vmstat() {
 }
 
 selected() {
-	[ $# -eq 0 ] && return 0
+	if [ $# -eq 0 ]; then
+		case $EXPLICIT in
+		*" $name "*) return 1 ;;
+		esac
+		return 0
+	fi
 	for want in "$@"; do
 		[ "$want" = "$name" ] && return 0
 	done
