@@ -59,7 +59,7 @@ LOCK_GROUPS = [
     ("cluster_lock", r"&cluster_info\[i\]\.lock(#\d+)?|vswap_cluster_lock"),
     ("xa_lock", r"&xa->xa_lock(#\d+)?"),
     # 6.12's per-CPU slot cache (mm/swap_slots.c: alloc_lock, free_lock)
-    # and the series' for virtual entries (mm/vswap.c: lock, ret_lock).
+    # and the series' for virtual entries (mm/vswap_alloc.c: lock, ret_lock).
     ("slot_cache_locks", r"&cache->(alloc_lock|free_lock|lock|ret_lock)"),
 ]
 # Other classes of the swap path, compared one by one when both kernels

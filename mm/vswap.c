@@ -810,10 +810,11 @@ static int __init vswap_init(void)
 		       PTR_ERR(si));
 		return PTR_ERR(si);
 	}
-	WRITE_ONCE(vswap_si, si);
 	vswap_space_start(si);
 
+	/* Last: a non-NULL vswap_si says the allocator is ready. */
 	WRITE_ONCE(vswap_type, si->type);
+	WRITE_ONCE(vswap_si, si);
 	WRITE_ONCE(vswap_on, IS_ENABLED(CONFIG_VIRTUAL_SWAP_DEFAULT_ON));
 	vswap_debugfs_init();
 	pr_info("%u slots (swap type %d), %s\n", si->max, si->type,

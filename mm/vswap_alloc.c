@@ -732,9 +732,10 @@ static int vswap_cpu_offline(unsigned int cpu)
  * The per-cluster table pointers and counts and the sparse swap map, with
  * its first chunk mapped: swap_register_virtual() writes slot 0.
  *
- * Return: the swap map, or NULL with nothing allocated.
+ * Return: the swap map, or NULL with nothing allocated but the page tables
+ * of the map's area, which init_mm keeps.
  */
-unsigned char *vswap_space_init(unsigned long maxpages)
+unsigned char * __init vswap_space_init(unsigned long maxpages)
 {
 	unsigned long nr_clusters = DIV_ROUND_UP(maxpages, VSWAP_TABLE_SLOTS);
 	struct page *page = NULL;
@@ -778,7 +779,7 @@ fail:
  *
  * Lists the first chunk's clusters and opens the per-CPU slot caches.
  */
-void vswap_space_start(struct swap_info_struct *si)
+void __init vswap_space_start(struct swap_info_struct *si)
 {
 	int cpu;
 

@@ -15,6 +15,8 @@
 #include <linux/swap.h>
 #include <linux/swapops.h>
 
+#include "swap.h"		/* SWAPFILE_CLUSTER */
+
 /*********************************
  * descriptor encoding
  **********************************/
@@ -194,8 +196,8 @@ static inline void vswap_desc_set(struct folio *folio, unsigned long desc)
  **********************************/
 
 /* vswap_alloc.c */
-unsigned char *vswap_space_init(unsigned long maxpages);
-void vswap_space_start(struct swap_info_struct *si);
+unsigned char * __init vswap_space_init(unsigned long maxpages);
+void __init vswap_space_start(struct swap_info_struct *si);
 unsigned long vswap_metadata_bytes(void);
 unsigned long vswap_populated_slots(void);
 void vswap_range_set_disk(swp_entry_t entry, swp_entry_t disk,

@@ -23,7 +23,7 @@ struct zswap_entry;
 /* /sys/kernel/mm/swap/vswap_enabled, registered by mm/swap_state.c */
 extern struct kobj_attribute vswap_enabled_attr;
 
-/* The virtual device's side of mm/swapfile.c, for mm/vswap.c only. */
+/* The virtual device's side of mm/swapfile.c, for mm/vswap*.c only. */
 struct swap_info_struct *swap_register_virtual(unsigned char *swap_map,
 					       unsigned long maxpages);
 void swap_virtual_add_clusters(struct swap_info_struct *si,

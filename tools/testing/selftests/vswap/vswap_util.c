@@ -263,7 +263,7 @@ int pin_to_cpu(int cpu)
 }
 
 /*
- * Disk slots held by the per-CPU disk slot caches of mm/vswap.c, in KiB:
+ * Disk slots held by the per-CPU disk slot caches of mm/vswap_disk.c, in KiB:
  * /proc/swaps counts them as used.  0 on a kernel without them.
  */
 long vswap_disk_cached_kb(void)
