@@ -97,9 +97,10 @@ if [ $hibernated = 1 ]; then
 	rc2=$(cat "$OUT/boot2/status")
 	k2=$OUT/boot2/kernel.log
 	if grep -q '^VM-NOT-RESUMED' "$OUT/boot2/job.log"; then
-		why=$(grep -a -E 'PM: (hibernation: )?(Image|resume|Failed)' "$k2" | tail -n 1 | tr -d '\r')
+		why=$(grep -a -E 'PM: (hibernation: )?(Image|resume|Failed)' "$k2" | tail -n 1 | tr -d '\r' || true)
 		problem "boot 2 did not resume the image: ${why:-the kernel did not look for one (no resume= on its command line?)}"
-	elif ! grep -a -q 'Image loading done' "$k2"; then
+	elif ! grep -a -q 'Image loading done' "$k2" ||
+		! grep -a -q 'vswap_hibernate: VM-RESUMED' "$k2"; then
 		problem "boot 2 did not load the image (${t2}s): $(cat "$OUT/boot2/vm.err")"
 	elif [ "$rc2" != 0 ]; then
 		problem "boot 2 (resumed) failed after ${t2}s: $(cat "$OUT/boot2/vm.err")"

@@ -42,6 +42,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../kselftest.h"
 #include "vswap_util.h"
 
 #ifndef MADV_PAGEOUT
@@ -549,7 +550,8 @@ static int compressor_bound(const char *cg, size_t mb)
 static const char *const round_trip_events[] = {
 	"zswpout", "pswpout", "zswpin", "pswpin", "vswap_alloc", "vswap_free",
 };
-#define NR_EVENTS (sizeof(round_trip_events) / sizeof(round_trip_events[0]))
+
+#define NR_EVENTS ARRAY_SIZE(round_trip_events)
 
 static void read_events(long *v)
 {
@@ -604,7 +606,8 @@ static size_t read_lock_stat(struct lock_class_count *out, size_t max)
 			if (n == max)
 				continue;
 			snprintf(out[n].name, sizeof(out[n].name), "%s", name);
-			out[n].acq = out[n].con = 0;
+			out[n].acq = 0;
+			out[n].con = 0;
 			n++;
 		}
 		out[i].acq += acq;
