@@ -143,10 +143,24 @@ static int vswap_pte_none(pte_t *pte, unsigned long addr, void *data)
 }
 
 /*
+ * Undo vswap_map_create().  The area's page tables stay: init_mm frees
+ * none.
+ */
+static void __init vswap_map_destroy(void)
+{
+	if (vswap_map_area)
+		free_vm_area(vswap_map_area);
+	vswap_map_area = NULL;
+	kvfree(vswap_chunk_used);
+	bitmap_free(vswap_chunk_records);
+	bitmap_free(vswap_chunk_mapped);
+}
+
+/*
  * The map of @maxpages slots, none mapped: a VM_SPARSE area and the page
  * tables to map all of it later without allocating.
  */
-static unsigned char *vswap_map_create(unsigned long maxpages)
+static unsigned char * __init vswap_map_create(unsigned long maxpages)
 {
 	unsigned long size;
 
@@ -165,12 +179,7 @@ static unsigned char *vswap_map_create(unsigned long maxpages)
 		goto fail;
 	return vswap_map_area->addr;
 fail:
-	if (vswap_map_area)
-		free_vm_area(vswap_map_area);
-	vswap_map_area = NULL;
-	kvfree(vswap_chunk_used);
-	bitmap_free(vswap_chunk_records);
-	bitmap_free(vswap_chunk_mapped);
+	vswap_map_destroy();
 	return NULL;
 }
 
@@ -762,14 +771,8 @@ fail:
 	kvfree(vswap_cluster_used);
 	vswap_tables = NULL;
 	vswap_cluster_used = NULL;
-	if (map) {
-		/* The area's page tables stay: init_mm frees none. */
-		free_vm_area(vswap_map_area);
-		vswap_map_area = NULL;
-		kvfree(vswap_chunk_used);
-		bitmap_free(vswap_chunk_records);
-		bitmap_free(vswap_chunk_mapped);
-	}
+	if (map)
+		vswap_map_destroy();
 	return NULL;
 }
 
