@@ -104,8 +104,10 @@ tree_manifest() {
 		(cd "$KSRC" && xargs -r -d '\n' sha1sum 2>&1)
 }
 
+# A fixed abbreviation, so the index lines do not depend on how many objects
+# the scratch repository happens to hold.
 file_patch() {
-	git -C "$KSRC" -c core.quotepath=off diff --no-color --no-ext-diff \
+	git -C "$KSRC" -c core.quotepath=off -c core.abbrev=9 diff --no-color --no-ext-diff \
 		--no-renames --src-prefix=a/ --dst-prefix=b/ HEAD -- "$1"
 }
 
