@@ -803,7 +803,7 @@ void __init vswap_space_start(struct swap_info_struct *si)
  * vswap_metadata_bytes - What the virtual space costs in memory now.
  *
  * The mapped pages of its swap map and the page tables of all of it, its
- * zero map, its clusters, the table pointers and counts per cluster and
+ * clusters, the table pointers and counts per cluster and
  * chunk, the tables and swap_cgroup records in use, and the per-CPU slot
  * caches.  (The swap cache costs what it costs for any swap device.)
  *
@@ -817,7 +817,6 @@ unsigned long vswap_metadata_bytes(void)
 
 	bytes = READ_ONCE(vswap_chunks) * PAGE_SIZE +
 		DIV_ROUND_UP(vswap_nr_chunks, PTRS_PER_PTE) * PAGE_SIZE +
-		BITS_TO_LONGS(si->max) * sizeof(long) +
 		nr_clusters * (sizeof(struct swap_cluster_info) +
 			       sizeof(*vswap_tables) + sizeof(*vswap_cluster_used)) +
 		vswap_nr_chunks * sizeof(*vswap_chunk_used) +
