@@ -30,6 +30,7 @@ vswap_alloc      600 none        $BIN/vswap_alloc
 vswap_thp        600 none        $BIN/vswap_thp
 vswap_thp_classic 600 none       $BIN/vswap_thp -v classic
 swap_account     300 none        $BIN/swap_account
+swap_tier        300 none        $BIN/swap_tier
 swap_account_classic 300 none    $BIN/swap_account -v classic
 test_zswap       600 fast+zswap  $BIN/test_zswap
 test_memcontrol  900 fast        $BIN/test_memcontrol
@@ -49,6 +50,7 @@ EXPLICIT=" vswap_hibernate "
 #   +zswap      zswap enabled in front of it
 #   +vswap      virtual swap on (set before swapon: no classic entries)
 VSWAP_KNOB=/sys/kernel/mm/swap/vswap_enabled
+TIERS=/sys/kernel/mm/swap/tiers
 setup() {
 	# Every swap device, also one a failed program left on.
 	for dev in $(awk 'NR > 1 { print $1 }' /proc/swaps); do
@@ -56,6 +58,9 @@ setup() {
 	done
 	echo N >/sys/module/zswap/parameters/enabled
 	[ -e $VSWAP_KNOB ] && echo 0 >$VSWAP_KNOB
+	# No device tiers, also none a failed program left defined.
+	tiers=$(awk 'NR > 1 { printf " -%s", $1 }' $TIERS 2>/dev/null)
+	[ -n "$tiers" ] && { echo "$tiers" >$TIERS || echo "# cannot remove swap tiers"; }
 	case $1 in
 	*+vswap*) echo 1 >$VSWAP_KNOB || echo "# cannot switch virtual swap on" ;;
 	esac

@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Swap tiers: named, ordered groups of swap devices, defined by priority
+ * ranges through /sys/kernel/mm/swap/tiers, with the grammar, format and
+ * errors of the upstream "swap tiers" proposal (v10); and zswap, a reserved
+ * tier above them all.
+ *
+ * Design: Documentation/mm/swap_tiers.rst.
+ */
+
+#define pr_fmt(fmt) "swap_tier: " fmt
+
+#include <linux/ctype.h>
+#include <linux/kobject.h>
+#include <linux/limits.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/swap.h>
+#include <linux/sysfs.h>
+#include <linux/vswap.h>
+
+#include "swap_tier.h"
+
+/* The lowest start a tier can have: the priority of an unprioritized device. */
+#define SWAP_TIER_PRIO_MIN	(-1)
+#define SWAP_TIER_PRIO_MAX	SHRT_MAX
+
+struct swap_tier {
+	char name[SWAP_TIER_NAME_MAX + 1];	/* "" if the slot is free */
+	short start;				/* lowest priority it covers */
+};
+
+struct swap_tier_table {
+	struct swap_tier tier[CONFIG_NR_SWAP_TIERS];
+	unsigned int nr;
+};
+
+/*
+ * swap_tier_mutex serializes the file's writers and readers: only writers
+ * change swap_tiers.  swap_tier_lock, nested inside swap_lock and si->lock
+ * at swapon and swapoff, covers what a writer checks and commits together:
+ * the table and the devices' tiers.
+ */
+static DEFINE_MUTEX(swap_tier_mutex);
+static DEFINE_SPINLOCK(swap_tier_lock);
+static struct swap_tier_table swap_tiers;
+
+/* Each swap type's device tier Idx; SWAP_TIER_NONE if none or not in use. */
+signed char swap_tier_idx_of_type[MAX_SWAPFILES] = {
+	[0 ... MAX_SWAPFILES - 1] = SWAP_TIER_NONE
+};
+
+/* The swap types swapped on and not yet off: their tiers are pinned. */
+static DECLARE_BITMAP(swap_tier_in_use, MAX_SWAPFILES);
+/* Each in-use type's priority when it was swapped on. */
+static short swap_tier_prio_of_type[MAX_SWAPFILES];
+
+static bool swap_tier_used(const struct swap_tier *tier)
+{
+	return tier->name[0];
+}
+
+static int swap_tier_find(const struct swap_tier_table *t, const char *name)
+{
+	int i;
+
+	for (i = 0; i < CONFIG_NR_SWAP_TIERS; i++)
+		if (swap_tier_used(&t->tier[i]) && !strcmp(t->tier[i].name, name))
+			return i;
+	return SWAP_TIER_NONE;
+}
+
+/*
+ * The tier whose range holds @prio.  6.12 gives a device swapped on
+ * without a priority -2, -3, ...: it belongs to the tier that starts at -1.
+ */
+static int swap_tier_of_prio(const struct swap_tier_table *t, int prio)
+{
+	int i, best = SWAP_TIER_NONE;
+
+	prio = max(prio, SWAP_TIER_PRIO_MIN);
+	for (i = 0; i < CONFIG_NR_SWAP_TIERS; i++) {
+		const struct swap_tier *tier = &t->tier[i];
+
+		if (!swap_tier_used(tier) || tier->start > prio)
+			continue;
+		if (best == SWAP_TIER_NONE || tier->start > t->tier[best].start)
+			best = i;
+	}
+	return best;
+}
+
+/* The highest priority tier @idx covers: one below the next start up. */
+static int swap_tier_end(const struct swap_tier_table *t, int idx)
+{
+	int i, end = SWAP_TIER_PRIO_MAX;
+
+	for (i = 0; i < CONFIG_NR_SWAP_TIERS; i++) {
+		const struct swap_tier *tier = &t->tier[i];
+
+		if (swap_tier_used(tier) && tier->start > t->tier[idx].start)
+			end = min(end, tier->start - 1);
+	}
+	return end;
+}
+
+static bool swap_tier_name_valid(const char *name)
+{
+	size_t len = strlen(name);
+	size_t i;
+
+	if (!len || len > SWAP_TIER_NAME_MAX)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isalnum(name[i]) && name[i] != '_')
+			return false;
+	return true;
+}
+
+/* "zswap" names the compressed tier: never a device tier. */
+static bool swap_tier_name_reserved(const char *name)
+{
+	return !strcmp(name, "zswap");
+}
+
+/* "+NAME:START": a tier splitting the range that holds START. */
+static int swap_tier_add(struct swap_tier_table *t, char *op)
+{
+	char *name = op + 1, *colon = strchr(name, ':');
+	int i, idx = SWAP_TIER_NONE;
+	s16 start;
+
+	if (!colon)
+		return -EINVAL;
+	*colon = '\0';
+	if (!swap_tier_name_valid(name) ||
+	    kstrtos16(colon + 1, 10, &start) || start < SWAP_TIER_PRIO_MIN)
+		return -EINVAL;
+	if (swap_tier_name_reserved(name) ||
+	    swap_tier_find(t, name) != SWAP_TIER_NONE)
+		return -EEXIST;
+	for (i = 0; i < CONFIG_NR_SWAP_TIERS; i++) {
+		if (!swap_tier_used(&t->tier[i])) {
+			if (idx == SWAP_TIER_NONE)
+				idx = i;
+		} else if (t->tier[i].start == start) {
+			return -EBUSY;
+		}
+	}
+	if (idx == SWAP_TIER_NONE)
+		return -ENOSPC;
+	strscpy(t->tier[idx].name, name);
+	t->tier[idx].start = start;
+	t->nr++;
+	return 0;
+}
+
+/*
+ * "-NAME": its range goes to the tier below, or, if it started at -1, to
+ * the tier above, which then starts at -1.  @removed collects the Idx of
+ * every tier removed, so that a device's tier is not taken for one
+ * re-created in the same slot.
+ */
+static int swap_tier_remove(struct swap_tier_table *t, const char *name,
+			    unsigned long *removed)
+{
+	int idx, above;
+
+	if (!swap_tier_name_valid(name))
+		return -EINVAL;
+	idx = swap_tier_find(t, name);
+	if (idx == SWAP_TIER_NONE)
+		return -EINVAL;
+	if (t->tier[idx].start == SWAP_TIER_PRIO_MIN &&
+	    swap_tier_end(t, idx) < SWAP_TIER_PRIO_MAX) {
+		above = swap_tier_of_prio(t, swap_tier_end(t, idx) + 1);
+		t->tier[above].start = SWAP_TIER_PRIO_MIN;
+	}
+	t->tier[idx].name[0] = '\0';
+	t->nr--;
+	__set_bit(idx, removed);
+	return 0;
+}
+
+static int swap_tier_apply(struct swap_tier_table *t, char *op,
+			   unsigned long *removed)
+{
+	switch (op[0]) {
+	case '+':
+		return swap_tier_add(t, op);
+	case '-':
+		return swap_tier_remove(t, op + 1, removed);
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
+ * Would @t move an in-use device out of its tier?  A device in no tier
+ * (swapped on while none existed) may join one.  Under swap_tier_lock.
+ */
+static bool swap_tiers_move_device(const struct swap_tier_table *t,
+				   const unsigned long *removed)
+{
+	unsigned int type;
+	int idx;
+
+	for_each_set_bit(type, swap_tier_in_use, MAX_SWAPFILES) {
+		idx = swap_tier_idx_of_type[type];
+		if (idx == SWAP_TIER_NONE)
+			continue;
+		if (test_bit(idx, removed) ||
+		    swap_tier_of_prio(t, swap_tier_prio_of_type[type]) != idx)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Replace the table with @t and put the devices in no tier into theirs.
+ * Under swap_tier_lock.
+ */
+static void swap_tiers_commit(const struct swap_tier_table *t)
+{
+	unsigned int type;
+
+	swap_tiers = *t;
+	for_each_set_bit(type, swap_tier_in_use, MAX_SWAPFILES)
+		if (swap_tier_idx_of_type[type] == SWAP_TIER_NONE)
+			WRITE_ONCE(swap_tier_idx_of_type[type],
+				   swap_tier_of_prio(t, swap_tier_prio_of_type[type]));
+}
+
+/**
+ * swap_tiers_assign - Put a device being swapped on into its tier.
+ * @si: the device, under swap_lock and si->lock
+ *
+ * The tier whose range holds the device's priority, if tiers exist.  A
+ * device whose swapoff failed keeps the tier it had.
+ */
+void swap_tiers_assign(struct swap_info_struct *si)
+{
+	if (is_vswap_device(si))
+		return;
+	spin_lock(&swap_tier_lock);
+	if (!test_bit(si->type, swap_tier_in_use)) {
+		__set_bit(si->type, swap_tier_in_use);
+		swap_tier_prio_of_type[si->type] = si->prio;
+		WRITE_ONCE(swap_tier_idx_of_type[si->type],
+			   swap_tier_of_prio(&swap_tiers, si->prio));
+	}
+	spin_unlock(&swap_tier_lock);
+}
+
+/**
+ * swap_tiers_release - Take a device whose swapoff finished out of its tier.
+ * @si: the device, under swap_lock and si->lock, with no slot left
+ */
+void swap_tiers_release(struct swap_info_struct *si)
+{
+	spin_lock(&swap_tier_lock);
+	__clear_bit(si->type, swap_tier_in_use);
+	WRITE_ONCE(swap_tier_idx_of_type[si->type], SWAP_TIER_NONE);
+	spin_unlock(&swap_tier_lock);
+}
+
+/*********************************
+ * /sys/kernel/mm/swap/tiers
+ **********************************/
+
+/* Device tiers, highest first: v10's format, without zswap. */
+static ssize_t tiers_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	struct swap_tier_table *t = &swap_tiers;
+	int len, i, idx, prev = SWAP_TIER_PRIO_MAX + 1;
+
+	mutex_lock(&swap_tier_mutex);
+	len = sysfs_emit(buf, "Name Idx PrioStart PrioEnd\n");
+	for (i = 0; i < t->nr; i++) {
+		idx = swap_tier_of_prio(t, prev - 1);
+		len += sysfs_emit_at(buf, len, "%s %d %d %d\n", t->tier[idx].name,
+				     idx, t->tier[idx].start, prev - 1);
+		prev = t->tier[idx].start;
+	}
+	mutex_unlock(&swap_tier_mutex);
+	return len;
+}
+
+/* Operations separated by commas or white space, all or nothing. */
+static ssize_t tiers_store(struct kobject *kobj, struct kobj_attribute *attr,
+			   const char *buf, size_t count)
+{
+	DECLARE_BITMAP(removed, CONFIG_NR_SWAP_TIERS) = { 0 };
+	struct swap_tier_table *t;
+	char *ops, *cur, *op;
+	int nr_ops = 0, err = 0;
+
+	ops = kstrndup(buf, count, GFP_KERNEL);
+	t = kmalloc(sizeof(*t), GFP_KERNEL);
+	if (!ops || !t) {
+		err = -ENOMEM;
+		goto out;
+	}
+
+	mutex_lock(&swap_tier_mutex);
+	*t = swap_tiers;
+	cur = ops;
+	while (!err && (op = strsep(&cur, ", \t\n"))) {
+		if (!*op)
+			continue;
+		err = swap_tier_apply(t, op, removed);
+		nr_ops++;
+	}
+	if (!err && (!nr_ops ||
+		     (t->nr && swap_tier_of_prio(t, SWAP_TIER_PRIO_MIN) ==
+			       SWAP_TIER_NONE)))
+		err = -EINVAL;
+	if (!err) {
+		spin_lock(&swap_tier_lock);
+		if (swap_tiers_move_device(t, removed))
+			err = -EBUSY;
+		else
+			swap_tiers_commit(t);
+		spin_unlock(&swap_tier_lock);
+	}
+	mutex_unlock(&swap_tier_mutex);
+out:
+	kfree(t);
+	kfree(ops);
+	return err ? err : count;
+}
+
+struct kobj_attribute swap_tiers_attr = __ATTR_RW(tiers);
