@@ -13,9 +13,12 @@
 #include <linux/ctype.h>
 #include <linux/kobject.h>
 #include <linux/limits.h>
+#include <linux/memcontrol.h>
 #include <linux/mutex.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/static_key.h>
 #include <linux/string.h>
 #include <linux/swap.h>
 #include <linux/sysfs.h>
@@ -51,6 +54,19 @@ static struct swap_tier_table swap_tiers;
 signed char swap_tier_idx_of_type[MAX_SWAPFILES] = {
 	[0 ... MAX_SWAPFILES - 1] = SWAP_TIER_NONE
 };
+
+/*
+ * For the swap-out path, which reads them without a lock: the device
+ * tiers' Idx, highest first, and each tier's devices.  During a change a
+ * reader may see the old order or devices for one page.
+ */
+static signed char swap_tier_order[CONFIG_NR_SWAP_TIERS];
+static int swap_tier_nr;
+static unsigned int swap_tier_device_ids;	/* the tier ids of device tiers */
+static unsigned long swap_tier_types[CONFIG_NR_SWAP_TIERS];
+
+/* Set once a cgroup first leaves a tier out: until then all are allowed. */
+static DEFINE_STATIC_KEY_FALSE(swap_tiers_policy);
 
 /* The swap types swapped on and not yet off: their tiers are pinned. */
 static DECLARE_BITMAP(swap_tier_in_use, MAX_SWAPFILES);
@@ -224,13 +240,29 @@ static bool swap_tiers_move_device(const struct swap_tier_table *t,
  */
 static void swap_tiers_commit(const struct swap_tier_table *t)
 {
+	int i, idx, prio = SWAP_TIER_PRIO_MAX;
 	unsigned int type;
 
+	unsigned int ids = 0;
+
 	swap_tiers = *t;
-	for_each_set_bit(type, swap_tier_in_use, MAX_SWAPFILES)
-		if (swap_tier_idx_of_type[type] == SWAP_TIER_NONE)
-			WRITE_ONCE(swap_tier_idx_of_type[type],
-				   swap_tier_of_prio(t, swap_tier_prio_of_type[type]));
+	for (i = 0; i < t->nr; i++) {
+		idx = swap_tier_of_prio(t, prio);
+		WRITE_ONCE(swap_tier_order[i], idx);
+		ids |= BIT(swap_tier_id_of_idx(idx));
+		prio = t->tier[idx].start - 1;
+	}
+	WRITE_ONCE(swap_tier_device_ids, ids);
+	WRITE_ONCE(swap_tier_nr, t->nr);
+	for_each_set_bit(type, swap_tier_in_use, MAX_SWAPFILES) {
+		idx = swap_tier_idx_of_type[type];
+		if (idx == SWAP_TIER_NONE) {
+			idx = swap_tier_of_prio(t, swap_tier_prio_of_type[type]);
+			WRITE_ONCE(swap_tier_idx_of_type[type], idx);
+			if (idx != SWAP_TIER_NONE)
+				set_bit(type, &swap_tier_types[idx]);
+		}
+	}
 }
 
 /**
@@ -246,10 +278,13 @@ void swap_tiers_assign(struct swap_info_struct *si)
 		return;
 	spin_lock(&swap_tier_lock);
 	if (!test_bit(si->type, swap_tier_in_use)) {
+		int idx = swap_tier_of_prio(&swap_tiers, si->prio);
+
 		__set_bit(si->type, swap_tier_in_use);
 		swap_tier_prio_of_type[si->type] = si->prio;
-		WRITE_ONCE(swap_tier_idx_of_type[si->type],
-			   swap_tier_of_prio(&swap_tiers, si->prio));
+		WRITE_ONCE(swap_tier_idx_of_type[si->type], idx);
+		if (idx != SWAP_TIER_NONE)
+			set_bit(si->type, &swap_tier_types[idx]);
 	}
 	spin_unlock(&swap_tier_lock);
 }
@@ -260,11 +295,230 @@ void swap_tiers_assign(struct swap_info_struct *si)
  */
 void swap_tiers_release(struct swap_info_struct *si)
 {
+	int idx;
+
 	spin_lock(&swap_tier_lock);
+	idx = swap_tier_idx_of_type[si->type];
+	if (idx != SWAP_TIER_NONE)
+		clear_bit(si->type, &swap_tier_types[idx]);
 	__clear_bit(si->type, swap_tier_in_use);
 	WRITE_ONCE(swap_tier_idx_of_type[si->type], SWAP_TIER_NONE);
 	spin_unlock(&swap_tier_lock);
 }
+
+/*********************************
+ * routing
+ **********************************/
+
+/**
+ * swap_tiers_next_device - The next device tier a page may go to.
+ * @tiers: the tier ids allowed, from swap_tiers_allowed()
+ * @pos: the position in the priority order, 0 to start; advanced
+ *
+ * Skips tiers whose devices are all full: a hint read without locks, so
+ * that a full tier costs no lock per page.
+ *
+ * Return: the next allowed device tier's Idx, highest first, or
+ * SWAP_TIER_NONE when there is none.
+ */
+int swap_tiers_next_device(unsigned int tiers, int *pos)
+{
+	struct swap_info_struct *si;
+	unsigned int type;
+	int idx;
+
+	while (*pos < READ_ONCE(swap_tier_nr)) {
+		idx = READ_ONCE(swap_tier_order[(*pos)++]);
+		if (!(tiers & BIT(swap_tier_id_of_idx(idx))))
+			continue;
+		for_each_set_bit(type, &swap_tier_types[idx], MAX_SWAPFILES) {
+			si = swp_swap_info(swp_entry(type, 0));
+			if (si && READ_ONCE(si->highest_bit))
+				return idx;
+		}
+	}
+	return SWAP_TIER_NONE;
+}
+
+/**
+ * swap_tiers_nr_free - The free slots of the devices a page may go to.
+ * @tiers: the tier ids allowed, from swap_tiers_allowed()
+ *
+ * Read without locks, as get_nr_swap_pages().
+ *
+ * Return: the number of slots.
+ */
+long swap_tiers_nr_free(unsigned int tiers)
+{
+	struct swap_info_struct *si;
+	unsigned int type;
+	long nr = 0;
+
+	if (swap_tiers_all_devices(tiers))
+		return get_nr_swap_pages();
+	/* The devices swapped on (a racy read, as nr_swap_pages is). */
+	for_each_set_bit(type, swap_tier_in_use, MAX_SWAPFILES) {
+		si = swp_swap_info(swp_entry(type, 0));
+		if (!si || !(READ_ONCE(si->flags) & SWP_WRITEOK) ||
+		    !swap_tiers_allow_type(tiers, type))
+			continue;
+		nr += READ_ONCE(si->pages) - READ_ONCE(si->inuse_pages);
+	}
+	return nr;
+}
+
+/**
+ * swap_tiers_have_device - Do some tiers hold swap devices?
+ * @tiers: tier ids, from swap_tiers_allowed()
+ *
+ * Return: true if there are no device tiers (every device will do), or if
+ * @tiers holds one.
+ */
+bool swap_tiers_have_device(unsigned int tiers)
+{
+	return !READ_ONCE(swap_tier_nr) ||
+	       (tiers & READ_ONCE(swap_tier_device_ids));
+}
+
+/**
+ * swap_tiers_defined - Are there device tiers?
+ *
+ * Return: true if /sys/kernel/mm/swap/tiers lists any.
+ */
+bool swap_tiers_defined(void)
+{
+	return READ_ONCE(swap_tier_nr);
+}
+
+#ifdef CONFIG_MEMCG
+/*********************************
+ * per-cgroup policy: memory.swap.tiers.max
+ **********************************/
+
+/**
+ * swap_tiers_allowed - The tiers a cgroup's pages may be swapped to.
+ * @memcg: the cgroup, or NULL
+ *
+ * Every tier that neither the cgroup nor an ancestor set to 0.  Called
+ * once per page swapped out; until some cgroup first sets a 0 it reads
+ * nothing but a static key.
+ *
+ * Return: a mask of tier ids.
+ */
+unsigned int swap_tiers_allowed(struct mem_cgroup *memcg)
+{
+	unsigned int off = 0;
+
+	if (!static_branch_unlikely(&swap_tiers_policy))
+		return SWAP_TIERS_ALL;
+	for (; memcg; memcg = parent_mem_cgroup(memcg))
+		off |= READ_ONCE(memcg->swap_tiers_off);
+	return ~off;
+}
+
+/**
+ * swap_tiers_allow_devices - May a cgroup's pages go to any swap device?
+ * @memcg: the cgroup, or NULL
+ *
+ * Return: false if the cgroup or its ancestors left out every device tier.
+ */
+bool swap_tiers_allow_devices(struct mem_cgroup *memcg)
+{
+	if (!static_branch_unlikely(&swap_tiers_policy))
+		return true;
+	return swap_tiers_have_device(swap_tiers_allowed(memcg));
+}
+
+/* Tier ids re-created later start at "max" in every cgroup. */
+static void swap_tiers_memcg_reset(unsigned int ids)
+{
+	struct mem_cgroup *memcg;
+
+	if (!ids || !static_branch_unlikely(&swap_tiers_policy))
+		return;
+	for (memcg = mem_cgroup_iter(NULL, NULL, NULL); memcg;
+	     memcg = mem_cgroup_iter(NULL, memcg, NULL))
+		WRITE_ONCE(memcg->swap_tiers_off, memcg->swap_tiers_off & ~ids);
+}
+
+static void swap_tier_memcg_line(struct seq_file *m, const char *name,
+				 unsigned int off, int id)
+{
+	seq_printf(m, "%s %s\n", name, off & BIT(id) ? "0" : "max");
+}
+
+/**
+ * swap_tiers_memcg_show - Show memory.swap.tiers.max.
+ * @m: the file
+ * @memcg: its cgroup
+ *
+ * zswap first, then the device tiers, highest first.
+ *
+ * Return: 0.
+ */
+int swap_tiers_memcg_show(struct seq_file *m, struct mem_cgroup *memcg)
+{
+	unsigned int off = READ_ONCE(memcg->swap_tiers_off);
+	int i, idx;
+
+	mutex_lock(&swap_tier_mutex);
+	if (IS_ENABLED(CONFIG_ZSWAP))
+		swap_tier_memcg_line(m, "zswap", off, SWAP_TIER_ZSWAP);
+	for (i = 0; i < swap_tiers.nr; i++) {
+		idx = swap_tier_order[i];
+		swap_tier_memcg_line(m, swap_tiers.tier[idx].name, off,
+				     swap_tier_id_of_idx(idx));
+	}
+	mutex_unlock(&swap_tier_mutex);
+	return 0;
+}
+
+/**
+ * swap_tiers_memcg_write - Write memory.swap.tiers.max.
+ * @memcg: the cgroup
+ * @buf: one "TIER max" or "TIER 0" pair
+ *
+ * Return: 0, or -EINVAL for anything else, the cgroup unchanged.
+ */
+int swap_tiers_memcg_write(struct mem_cgroup *memcg, char *buf)
+{
+	char *name, *value, *extra;
+	int id, idx, err = 0;
+
+	buf = strim(buf);
+	name = strsep(&buf, " \t");
+	value = buf ? skip_spaces(buf) : NULL;
+	if (!*name || !value || !*value)
+		return -EINVAL;
+	extra = value + strcspn(value, " \t");
+	if (*extra)
+		return -EINVAL;
+	if (strcmp(value, "max") && strcmp(value, "0"))
+		return -EINVAL;
+
+	mutex_lock(&swap_tier_mutex);
+	if (IS_ENABLED(CONFIG_ZSWAP) && swap_tier_name_reserved(name)) {
+		id = SWAP_TIER_ZSWAP;
+	} else {
+		idx = swap_tier_find(&swap_tiers, name);
+		id = idx == SWAP_TIER_NONE ? -1 : swap_tier_id_of_idx(idx);
+	}
+	if (id < 0) {
+		err = -EINVAL;
+	} else if (!strcmp(value, "0")) {
+		static_branch_enable(&swap_tiers_policy);
+		WRITE_ONCE(memcg->swap_tiers_off, memcg->swap_tiers_off | BIT(id));
+	} else {
+		WRITE_ONCE(memcg->swap_tiers_off, memcg->swap_tiers_off & ~BIT(id));
+	}
+	mutex_unlock(&swap_tier_mutex);
+	return err;
+}
+#else
+static void swap_tiers_memcg_reset(unsigned int ids)
+{
+}
+#endif /* CONFIG_MEMCG */
 
 /*********************************
  * /sys/kernel/mm/swap/tiers
@@ -275,15 +529,15 @@ static ssize_t tiers_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
 	struct swap_tier_table *t = &swap_tiers;
-	int len, i, idx, prev = SWAP_TIER_PRIO_MAX + 1;
+	int len, i, idx;
 
 	mutex_lock(&swap_tier_mutex);
 	len = sysfs_emit(buf, "Name Idx PrioStart PrioEnd\n");
 	for (i = 0; i < t->nr; i++) {
-		idx = swap_tier_of_prio(t, prev - 1);
+		idx = swap_tier_order[i];
 		len += sysfs_emit_at(buf, len, "%s %d %d %d\n", t->tier[idx].name,
-				     idx, t->tier[idx].start, prev - 1);
-		prev = t->tier[idx].start;
+				     idx, t->tier[idx].start,
+				     swap_tier_end(t, idx));
 	}
 	mutex_unlock(&swap_tier_mutex);
 	return len;
@@ -326,6 +580,9 @@ static ssize_t tiers_store(struct kobject *kobj, struct kobj_attribute *attr,
 			swap_tiers_commit(t);
 		spin_unlock(&swap_tier_lock);
 	}
+	if (!err)
+		swap_tiers_memcg_reset((unsigned int)removed[0] <<
+				       SWAP_TIER_DEVICE_FIRST);
 	mutex_unlock(&swap_tier_mutex);
 out:
 	kfree(t);

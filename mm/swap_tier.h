@@ -6,7 +6,9 @@
 #ifndef _MM_SWAP_TIER_H
 #define _MM_SWAP_TIER_H
 
+#include <linux/bits.h>
 #include <linux/compiler.h>
+#include <linux/limits.h>
 #include <linux/swap.h>
 
 struct kobj_attribute;
@@ -17,6 +19,7 @@ struct kobj_attribute;
 #define SWAP_TIER_NONE		(-1)
 
 #define SWAP_TIER_NAME_MAX	15
+#define SWAP_TIERS_ALL		UINT_MAX
 
 /* A device tier Idx's tier id. */
 static inline int swap_tier_id_of_idx(int idx)
@@ -40,9 +43,64 @@ static inline int swap_type_tier_idx(unsigned int type)
 	return READ_ONCE(swap_tier_idx_of_type[type]);
 }
 
+/**
+ * swap_tiers_allow_type - May a page go to a swap device?
+ * @tiers: the tier ids allowed, from swap_tiers_allowed()
+ * @type: the device's swap type
+ *
+ * Return: true if the device is in an allowed tier, or in none.
+ */
+static inline bool swap_tiers_allow_type(unsigned int tiers, unsigned int type)
+{
+	int idx = swap_type_tier_idx(type);
+
+	return idx == SWAP_TIER_NONE || (tiers & BIT(swap_tier_id_of_idx(idx)));
+}
+
+int swap_tiers_next_device(unsigned int tiers, int *pos);
+long swap_tiers_nr_free(unsigned int tiers);
+bool swap_tiers_have_device(unsigned int tiers);
+bool swap_tiers_defined(void);
 void swap_tiers_assign(struct swap_info_struct *si);
 void swap_tiers_release(struct swap_info_struct *si);
 extern struct kobj_attribute swap_tiers_attr;
 #endif
+
+struct mem_cgroup;
+struct seq_file;
+
+#if defined(CONFIG_SWAP) && defined(CONFIG_MEMCG)
+unsigned int swap_tiers_allowed(struct mem_cgroup *memcg);
+bool swap_tiers_allow_devices(struct mem_cgroup *memcg);
+int swap_tiers_memcg_show(struct seq_file *m, struct mem_cgroup *memcg);
+int swap_tiers_memcg_write(struct mem_cgroup *memcg, char *buf);
+#else
+static inline unsigned int swap_tiers_allowed(struct mem_cgroup *memcg)
+{
+	return SWAP_TIERS_ALL;
+}
+
+static inline bool swap_tiers_allow_devices(struct mem_cgroup *memcg)
+{
+	return true;
+}
+#endif
+
+/* Does @tiers hold every device tier, so that any device will do? */
+static inline bool swap_tiers_all_devices(unsigned int tiers)
+{
+	return (tiers | BIT(SWAP_TIER_ZSWAP)) == SWAP_TIERS_ALL;
+}
+
+/**
+ * swap_tiers_allow_zswap - May a cgroup's pages go to zswap?
+ * @memcg: the cgroup, or NULL
+ *
+ * Return: false if the cgroup or an ancestor set the zswap tier to 0.
+ */
+static inline bool swap_tiers_allow_zswap(struct mem_cgroup *memcg)
+{
+	return swap_tiers_allowed(memcg) & BIT(SWAP_TIER_ZSWAP);
+}
 
 #endif /* _MM_SWAP_TIER_H */

@@ -47,6 +47,7 @@
 #include <linux/zswap.h>
 
 #include "swap.h"
+#include "swap_tier.h"
 #include "vswap_internal.h"
 
 /*********************************
@@ -361,7 +362,8 @@ static int vswap_writepage_large(struct folio *folio,
 		 * folio cannot be split: without a new range it stays.
 		 */
 		vswap_drop_range(folio);
-		disk = vswap_disk_range_alloc(folio_order(folio));
+		disk = vswap_disk_range_alloc(folio_order(folio),
+					      swap_tiers_allowed(folio_memcg(folio)));
 		if (!disk.val)
 			goto keep;
 		vswap_range_set_disk(folio->swap, disk, nr);
@@ -441,7 +443,7 @@ int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
 		return AOP_WRITEPAGE_ACTIVATE;
 	}
 
-	slot = vswap_disk_slot_alloc();
+	slot = vswap_disk_slot_alloc(swap_tiers_allowed(folio_memcg(folio)));
 	if (!slot.val) {
 		/* No backend took it: keep it, never lose it. */
 		count_vm_event(VSWAP_REJECT_NODISK);
@@ -574,7 +576,8 @@ int vswap_writeback_begin(struct folio *folio, struct zswap_entry *zentry)
 	VM_WARN_ON_ONCE_FOLIO(!folio_test_locked(folio), folio);
 	if (READ_ONCE(*vswap_desc(folio->swap)) != vswap_zswap_desc(zentry))
 		return -ENOMEM;
-	slot = vswap_disk_slot_alloc();
+	/* The folio is charged to the entry's cgroup: its tiers. */
+	slot = vswap_disk_slot_alloc(swap_tiers_allowed(folio_memcg(folio)));
 	if (!slot.val)
 		return -ENOSPC;
 	vswap_desc_set(folio, vswap_phys_desc(slot));

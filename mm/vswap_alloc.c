@@ -36,6 +36,7 @@
 #include <linux/zswap.h>
 
 #include "swap.h"
+#include "swap_tier.h"
 #include "vswap_internal.h"
 
 /*********************************
@@ -501,7 +502,8 @@ static swp_entry_t vswap_alloc_large(struct folio *folio, bool *classic)
 	/* A cgroup that keeps its pages off the disk: they may go to zswap. */
 	if (!mem_cgroup_zswap_writeback_enabled(folio_memcg(folio)))
 		return (swp_entry_t){ 0 };
-	disk = vswap_disk_range_alloc(order);
+	disk = vswap_disk_range_alloc(order,
+				      swap_tiers_allowed(folio_memcg(folio)));
 	if (!disk.val)
 		return disk;
 
@@ -535,11 +537,13 @@ static swp_entry_t vswap_alloc_large(struct folio *folio, bool *classic)
  *
  * Return: the (first) entry, or an entry with val 0 if the virtual space is
  * full or the slot's metadata could not be allocated (*@classic set), or a
- * large folio cannot be written whole (*@classic clear).
+ * large folio cannot be written whole or the folio's cgroup allows no tier
+ * that could take it (*@classic clear).
  */
 swp_entry_t vswap_alloc(struct folio *folio, bool *classic)
 {
 	struct swap_info_struct *si = vswap_si;
+	unsigned int tiers;
 	unsigned long seen;
 	swp_entry_t entry;
 	bool exhausted;
@@ -547,6 +551,12 @@ swp_entry_t vswap_alloc(struct folio *folio, bool *classic)
 	*classic = true;
 	if (!si)
 		return (swp_entry_t){ 0 };
+	/* No tier would take its data: no entry, as no device slot either. */
+	tiers = swap_tiers_allowed(folio_memcg(folio));
+	if (!(tiers & BIT(SWAP_TIER_ZSWAP)) && !swap_tiers_have_device(tiers)) {
+		*classic = false;
+		return (swp_entry_t){ 0 };
+	}
 	if (folio_test_large(folio)) {
 		if (!IS_ENABLED(CONFIG_THP_SWAP)) {
 			*classic = false;

@@ -34,6 +34,7 @@
 #include <linux/zswap.h>
 
 #include "swap.h"
+#include "swap_tier.h"
 #include "vswap_internal.h"
 
 /*********************************
@@ -67,8 +68,13 @@ struct vswap_disk_cache {
 
 static struct vswap_disk_cache __percpu *vswap_disk_caches[MAX_SWAPFILES];
 
-/* The device this CPU took its last batch from, or -1. */
-static DEFINE_PER_CPU(int, vswap_disk_type) = -1;
+/*
+ * The device this CPU took its last batch from, per device tier (index
+ * Idx + 1; 0 while there are no tiers), or -1.
+ */
+static DEFINE_PER_CPU(int, vswap_disk_type[1 + CONFIG_NR_SWAP_TIERS]) = {
+	[0 ... CONFIG_NR_SWAP_TIERS] = -1
+};
 
 /**
  * vswap_count_disk - Count disk slots taken (or, negative, freed) on a device.
@@ -175,24 +181,22 @@ static bool vswap_disk_caches_drain_all(void)
 	return true;
 }
 
-/**
- * vswap_disk_slot_alloc - A disk slot for a virtual entry's data.
- *
- * From this CPU's cache of the device it uses, or from a new batch on the
- * highest-priority device with space (get_swap_pages() rotates devices of
- * equal priority per batch).
- *
- * Return: the slot, counted, or val 0 if no device has space.
+/*
+ * A disk slot from a device of the tiers in @tiers: from this CPU's cache
+ * of the device it last used for them (@last indexes vswap_disk_type), or
+ * from a new batch on the highest-priority such device with space
+ * (get_swap_pages() rotates devices of equal priority per batch).
  */
-swp_entry_t vswap_disk_slot_alloc(void)
+static swp_entry_t vswap_disk_slot_alloc_from(int last, unsigned int tiers)
 {
 	struct vswap_disk_cache __percpu *caches;
 	swp_entry_t batch[VSWAP_DISK_BATCH];
 	struct vswap_disk_cache *cache;
-	int type = this_cpu_read(vswap_disk_type);
+	int type = this_cpu_read(vswap_disk_type[last]);
 	unsigned int n, kept = 0;
 
-	if (type >= 0) {
+	/* A type swapped off and on again may be in another tier now. */
+	if (type >= 0 && swap_tiers_allow_type(tiers, type)) {
 		batch[0] = vswap_disk_cache_take(type);
 		/* A device being swapped off gets no new data. */
 		if (batch[0].val &&
@@ -202,7 +206,7 @@ swp_entry_t vswap_disk_slot_alloc(void)
 			vswap_disk_slots_put(batch, 1);
 	}
 
-	n = swap_alloc_backing_slots(batch, VSWAP_DISK_BATCH);
+	n = swap_alloc_backing_slots(batch, VSWAP_DISK_BATCH, tiers);
 	if (!n) {
 		/*
 		 * The devices are full, but for what the CPUs' caches may
@@ -212,13 +216,13 @@ swp_entry_t vswap_disk_slot_alloc(void)
 		 */
 		if (!vswap_disk_caches_drain_all())
 			return (swp_entry_t){ 0 };
-		n = swap_alloc_backing_slots(batch, 1);
+		n = swap_alloc_backing_slots(batch, 1, tiers);
 		if (!n)
 			return (swp_entry_t){ 0 };
 	}
 	type = swp_type(batch[0]);
 	vswap_count_disk(type, n);
-	this_cpu_write(vswap_disk_type, type);
+	this_cpu_write(vswap_disk_type[last], type);
 	caches = vswap_disk_caches_get(type);
 	if (caches) {
 		cache = raw_cpu_ptr(caches);
@@ -232,6 +236,31 @@ swp_entry_t vswap_disk_slot_alloc(void)
 	}
 	vswap_disk_slots_put(batch + 1 + kept, n - 1 - kept);
 	return batch[0];
+}
+
+/**
+ * vswap_disk_slot_alloc - A disk slot for a virtual entry's data.
+ * @tiers: the swap tier ids the entry's cgroup allows
+ *
+ * Without device tiers, from any device, highest priority first.  With
+ * them, from the first allowed tier, top down, with a device that has
+ * space: each tier has its own device in each CPU's cache, so cgroups
+ * with different tiers do not take each other's batches.
+ *
+ * Return: the slot, counted, or val 0 if no allowed device has space.
+ */
+swp_entry_t vswap_disk_slot_alloc(unsigned int tiers)
+{
+	swp_entry_t slot = { 0 };
+	int pos = 0, idx;
+
+	if (!swap_tiers_defined())
+		return vswap_disk_slot_alloc_from(0, SWAP_TIERS_ALL);
+	while (!slot.val &&
+	       (idx = swap_tiers_next_device(tiers, &pos)) != SWAP_TIER_NONE)
+		slot = vswap_disk_slot_alloc_from(idx + 1,
+						  BIT(swap_tier_id_of_idx(idx)));
+	return slot;
 }
 
 /**
@@ -300,18 +329,20 @@ void vswap_disk_run_add(struct vswap_disk_run *run, swp_entry_t slot)
 /**
  * vswap_disk_range_alloc - A disk range for a large folio's data.
  * @order: the range has 1 << @order slots
+ * @tiers: the swap tier ids the folio's cgroup allows; the range is on
+ *	the highest-priority allowed device with one free
  *
  * Gives back what the CPUs' disk slot caches hold if no device has a range
  * free, and tries once more: cached slots keep clusters from being free.
  *
  * Return: the first slot, the range counted, or val 0.
  */
-swp_entry_t vswap_disk_range_alloc(int order)
+swp_entry_t vswap_disk_range_alloc(int order, unsigned int tiers)
 {
-	swp_entry_t disk = swap_alloc_backing_range(order);
+	swp_entry_t disk = swap_alloc_backing_range(order, tiers);
 
 	if (!disk.val && vswap_disk_caches_drain_all())
-		disk = swap_alloc_backing_range(order);
+		disk = swap_alloc_backing_range(order, tiers);
 	if (disk.val)
 		vswap_count_disk(swp_type(disk), 1U << order);
 	return disk;

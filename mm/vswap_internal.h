@@ -218,9 +218,9 @@ struct vswap_disk_run {
 void vswap_disk_run_add(struct vswap_disk_run *run, swp_entry_t slot);
 void vswap_disk_run_flush(struct vswap_disk_run *run);
 void vswap_count_disk(unsigned int type, long delta);
-swp_entry_t vswap_disk_slot_alloc(void);
+swp_entry_t vswap_disk_slot_alloc(unsigned int tiers);
 void vswap_disk_slot_free(swp_entry_t slot);
-swp_entry_t vswap_disk_range_alloc(int order);
+swp_entry_t vswap_disk_range_alloc(int order, unsigned int tiers);
 void vswap_disk_cache_drain(unsigned int type, unsigned int cpu);
 unsigned long vswap_disk_cached_slots(void);
 

@@ -33,9 +33,9 @@ int swap_alloc_virtual_slots(struct swap_info_struct *si, int nr,
 swp_entry_t swap_alloc_virtual_range(struct swap_info_struct *si, int order);
 void swap_free_virtual_slots(struct swap_info_struct *si, swp_entry_t entry,
 			     unsigned int nr);
-int swap_alloc_backing_slots(swp_entry_t slots[], int nr);
+int swap_alloc_backing_slots(swp_entry_t slots[], int nr, unsigned int tiers);
 void swap_free_backing_slots(swp_entry_t slots[], int nr);
-swp_entry_t swap_alloc_backing_range(int order);
+swp_entry_t swap_alloc_backing_range(int order, unsigned int tiers);
 void swap_free_backing_range(swp_entry_t slot, unsigned int nr);
 
 /* The swap type of the virtual device, or -1 before it is registered. */

@@ -19,7 +19,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -27,25 +26,7 @@
 
 #include "vswap_test.h"
 
-#define TIERS		"/sys/kernel/mm/swap/tiers"
 #define TABLE_LEN	4096
-
-/* The text of the tiers file into @buf; 0 or -errno. */
-static int tiers_raw(char *buf, size_t len)
-{
-	int fd = open(TIERS, O_RDONLY);
-	ssize_t n, got = 0;
-	int ret;
-
-	if (fd < 0)
-		return -errno;
-	while ((n = read(fd, buf + got, len - 1 - got)) > 0)
-		got += n;
-	ret = n < 0 ? -errno : 0;
-	close(fd);
-	buf[got] = '\0';
-	return ret;
-}
 
 /* Is @line the header "Name Idx PrioStart PrioEnd", parsed by white space? */
 static bool header_ok(const char *line)
@@ -71,7 +52,7 @@ static int tiers_table(char *out, size_t len)
 	int idx, start, end, pos, rows = 0, ret;
 	size_t used = 0;
 
-	ret = tiers_raw(raw, sizeof(raw));
+	ret = read_text(SWAP_TIERS, raw, sizeof(raw));
 	if (ret)
 		return ret;
 	*out = '\0';
@@ -91,45 +72,6 @@ static int tiers_table(char *out, size_t len)
 	return rows;
 }
 
-/* Remove every tier, in one write: the number removed, or -errno. */
-static int tiers_clear(void)
-{
-	char raw[TABLE_LEN], ops[256], name[32], *line, *save;
-	size_t used = 0;
-	int n = 0, ret;
-
-	ret = tiers_raw(raw, sizeof(raw));
-	if (ret)
-		return ret;
-	strtok_r(raw, "\n", &save);	/* the header */
-	while ((line = strtok_r(NULL, "\n", &save)) && used < sizeof(ops) - 20)
-		if (sscanf(line, "%15s", name) == 1)
-			used += snprintf(ops + used, sizeof(ops) - used,
-					 "%s-%s", n++ ? " " : "", name);
-	if (!n)
-		return 0;
-	ret = write_file(TIERS, "%s", ops);
-	return ret ? ret : n;
-}
-
-/* @s with newlines and tabs escaped, for the log. */
-static const char *esc(const char *s)
-{
-	static char buf[256];
-	size_t i = 0;
-
-	for (; *s && i < sizeof(buf) - 3; s++) {
-		if (*s == '\n' || *s == '\t') {
-			buf[i++] = '\\';
-			buf[i++] = *s == '\n' ? 'n' : 't';
-		} else {
-			buf[i++] = *s;
-		}
-	}
-	buf[i] = '\0';
-	return buf;
-}
-
 /* The tiers must be exactly @want, rows as tiers_table() joins them. */
 static void expect_tiers(struct __test_metadata *_metadata, const char *want)
 {
@@ -137,7 +79,7 @@ static void expect_tiers(struct __test_metadata *_metadata, const char *want)
 	int ret = tiers_table(got, sizeof(got));
 
 	ASSERT_LE(0, ret) {
-		TH_LOG("reading %s: %s", TIERS, strerror(-ret));
+		TH_LOG("reading %s: %s", SWAP_TIERS, strerror(-ret));
 	}
 	EXPECT_STREQ(want, got);
 }
@@ -146,10 +88,10 @@ static void expect_tiers(struct __test_metadata *_metadata, const char *want)
 static void tiers_ok(struct __test_metadata *_metadata, const char *ops,
 		     const char *want)
 {
-	int ret = write_file(TIERS, "%s", ops);
+	int ret = write_file(SWAP_TIERS, "%s", ops);
 
 	ASSERT_EQ(0, ret) {
-		TH_LOG("\"%s\": %s", esc(ops), strerror(-ret));
+		TH_LOG("\"%s\": %s", escaped(ops), strerror(-ret));
 	}
 	expect_tiers(_metadata, want);
 }
@@ -161,15 +103,15 @@ static void tiers_fail(struct __test_metadata *_metadata, const char *ops,
 	char before[TABLE_LEN], after[TABLE_LEN];
 	int ret;
 
-	ASSERT_EQ(0, tiers_raw(before, sizeof(before)));
-	ret = write_file(TIERS, "%s", ops);
+	ASSERT_EQ(0, read_text(SWAP_TIERS, before, sizeof(before)));
+	ret = write_file(SWAP_TIERS, "%s", ops);
 	EXPECT_EQ(-err, ret) {
-		TH_LOG("\"%s\": got %s, want %s", esc(ops),
+		TH_LOG("\"%s\": got %s, want %s", escaped(ops),
 		       ret ? strerror(-ret) : "success", strerror(err));
 	}
-	ASSERT_EQ(0, tiers_raw(after, sizeof(after)));
+	ASSERT_EQ(0, read_text(SWAP_TIERS, after, sizeof(after)));
 	EXPECT_STREQ(before, after) {
-		TH_LOG("the failed write \"%s\" changed the tiers", esc(ops));
+		TH_LOG("the failed write \"%s\" changed the tiers", escaped(ops));
 	}
 }
 
@@ -198,13 +140,13 @@ FIXTURE_SETUP(tiers)
 	struct stat st;
 
 	/* The file is the feature under test: without it, fail. */
-	ASSERT_EQ(0, stat(TIERS, &st)) {
-		TH_LOG("%s: %s", TIERS, strerror(errno));
+	ASSERT_EQ(0, stat(SWAP_TIERS, &st)) {
+		TH_LOG("%s: %s", SWAP_TIERS, strerror(errno));
 	}
 	EXPECT_EQ(0644, st.st_mode & 0777);
 	self->was_on[0] = swap_is_on(fast_dev());
 	self->was_on[1] = swap_is_on(slow_dev());
-	self->stale = tiers_clear();
+	self->stale = swap_tiers_clear();
 	ASSERT_LE(0, self->stale);
 	expect_tiers(_metadata, "");
 }
@@ -215,7 +157,7 @@ FIXTURE_TEARDOWN(tiers)
 		EXPECT_EQ(0, swap_off(fast_dev()));
 	if (!self->was_on[1] && swap_is_on(slow_dev()))
 		EXPECT_EQ(0, swap_off(slow_dev()));
-	EXPECT_LE(0, tiers_clear());
+	EXPECT_LE(0, swap_tiers_clear());
 	expect_tiers(_metadata, "");
 }
 
@@ -234,7 +176,7 @@ TEST_F(tiers, format)
 		 "HDD 0 50 32767; NET 1 -1 49");
 	tiers_ok(_metadata, "+SSD:100",
 		 "SSD 2 100 32767; HDD 0 50 99; NET 1 -1 49");
-	ASSERT_EQ(0, tiers_raw(raw, sizeof(raw)));
+	ASSERT_EQ(0, read_text(SWAP_TIERS, raw, sizeof(raw)));
 	EXPECT_EQ(NULL, strstr(raw, "zswap"));
 }
 

@@ -173,6 +173,22 @@ long count_swapped(const void *addr, size_t npages)
 	return n;
 }
 
+long count_present(const void *addr, size_t npages)
+{
+	uint64_t *pm = calloc(npages, sizeof(*pm));
+	long n = 0;
+	size_t i;
+
+	if (!pm || pagemap_read(addr, npages, pm)) {
+		free(pm);
+		return -1;
+	}
+	for (i = 0; i < npages; i++)
+		n += PM_PRESENT(pm[i]);
+	free(pm);
+	return n;
+}
+
 int swap_on(const char *dev, int prio)
 {
 	int flags = 0;
@@ -375,6 +391,127 @@ long vmstat_read(const char *name)
 int zswap_set_enabled(bool on)
 {
 	return write_file("/sys/module/zswap/parameters/enabled", on ? "Y" : "N");
+}
+
+int read_text(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n = 0, got = 0;
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	while ((size_t)got < len - 1 &&
+	       (n = read(fd, buf + got, len - 1 - got)) > 0)
+		got += n;
+	ret = n < 0 ? -errno : 0;
+	close(fd);
+	buf[got] = '\0';
+	return ret;
+}
+
+const char *escaped(const char *s)
+{
+	static char buf[256];
+	size_t i = 0;
+
+	for (; *s && i < sizeof(buf) - 3; s++) {
+		if (*s == '\n' || *s == '\t') {
+			buf[i++] = '\\';
+			buf[i++] = *s == '\n' ? 'n' : 't';
+		} else {
+			buf[i++] = *s;
+		}
+	}
+	buf[i] = '\0';
+	return buf;
+}
+
+int swap_tiers_clear(void)
+{
+	char raw[4096], ops[256], name[32], *line, *save;
+	size_t used = 0;
+	int n = 0, ret;
+
+	ret = read_text(SWAP_TIERS, raw, sizeof(raw));
+	if (ret)
+		return ret;
+	strtok_r(raw, "\n", &save);	/* the header */
+	while ((line = strtok_r(NULL, "\n", &save)) && used < sizeof(ops) - 20)
+		if (sscanf(line, "%15s", name) == 1)
+			used += snprintf(ops + used, sizeof(ops) - used,
+					 "%s-%s", n++ ? " " : "", name);
+	if (!n)
+		return 0;
+	ret = write_file(SWAP_TIERS, "%s", ops);
+	return ret ? ret : n;
+}
+
+int cg_create(const char *cg)
+{
+	char parent[256], *slash;
+	int ret;
+
+	snprintf(parent, sizeof(parent), "%s", cg);
+	slash = strrchr(parent, '/');
+	if (!slash || slash == parent)
+		return -EINVAL;
+	*slash = '\0';
+	ret = write_file_at(parent, "cgroup.subtree_control", "+memory");
+	if (ret)
+		return ret;
+	return mkdir(cg, 0755) ? -errno : 0;
+}
+
+int cg_destroy(const char *cg)
+{
+	return rmdir(cg) ? -errno : 0;
+}
+
+int cg_enter(const char *cg)
+{
+	return write_file_at(cg, "cgroup.procs", "%d", getpid());
+}
+
+int cg_leave(void)
+{
+	return cg_enter(CG_ROOT);
+}
+
+int cg_read(const char *cg, const char *file, char *buf, size_t len)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", cg, file);
+	return read_text(path, buf, len);
+}
+
+long cg_read_long(const char *cg, const char *file)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", cg, file);
+	return read_long(path);
+}
+
+long cg_stat(const char *cg, const char *key)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/memory.stat", cg);
+	return key_value(path, key);
+}
+
+int cg_evict(const char *cg)
+{
+	int i;
+
+	/* More than it holds: reclaim ends with -EAGAIN once nothing is left. */
+	write_file_at(cg, "memory.reclaim", "1G");
+	for (i = 0; i < 1000 && meminfo_kb("Writeback") != 0; i++)
+		usleep(10000);
+	write_file_at(cg, "memory.reclaim", "1G");
+	return meminfo_kb("Writeback") ? -ETIMEDOUT : 0;
 }
 
 /* The child's side of fill_in_cgroup(): exit status 0 if all went well. */

@@ -49,6 +49,7 @@ int pagemap_read(const void *addr, size_t npages, uint64_t *out);
 #define PM_SWAP_TYPE(e)		((e) & 0x1f)
 #define PM_SWAP_OFFSET(e)	(((e) >> 5) & ((1ULL << 50) - 1))
 long count_swapped(const void *addr, size_t npages);
+long count_present(const void *addr, size_t npages);
 
 int swap_on(const char *dev, int prio);
 int swap_off(const char *dev);
@@ -72,6 +73,42 @@ long meminfo_kb(const char *key);
 long key_value(const char *path, const char *key);
 
 int zswap_set_enabled(bool on);
+
+/* The text of @path into @buf, NUL-terminated: 0 or -errno. */
+int read_text(const char *path, char *buf, size_t len);
+/* @s with newlines and tabs escaped, for a log line: a static buffer. */
+const char *escaped(const char *s);
+
+/* Device tiers: /sys/kernel/mm/swap/tiers. */
+#define SWAP_TIERS	"/sys/kernel/mm/swap/tiers"
+/* Remove every device tier, in one write: the number removed, or -errno. */
+int swap_tiers_clear(void);
+
+/* cgroup v2, with the memory controller. */
+#define CG_ROOT		"/sys/fs/cgroup"
+/*
+ * Create cgroup @cg, a path under CG_ROOT, after enabling the memory
+ * controller in its parent's cgroup.subtree_control: 0 or -errno.
+ */
+int cg_create(const char *cg);
+/* Remove @cg, which must hold no process and no cgroup: 0 or -errno. */
+int cg_destroy(const char *cg);
+/* Move the calling process into @cg, or back to the root cgroup. */
+int cg_enter(const char *cg);
+int cg_leave(void);
+/* The text of @cg's @file into @buf, NUL-terminated: 0 or -errno. */
+int cg_read(const char *cg, const char *file, char *buf, size_t len);
+/* The number @cg's @file holds, or -1. */
+long cg_read_long(const char *cg, const char *file);
+/* The value of @key in @cg's memory.stat, or -1. */
+long cg_stat(const char *cg, const char *key);
+/*
+ * Reclaim all that @cg holds (memory.reclaim), then, once no page is
+ * under writeback (up to 10 s), again: the folios swapped out leave the
+ * swap cache, so that reading them back goes to their backend.  0, or
+ * -ETIMEDOUT if writeback did not finish.
+ */
+int cg_evict(const char *cg);
 
 /* debugfs fail_function: the kernel's function error injection. */
 #define FFN		"/sys/kernel/debug/fail_function/"

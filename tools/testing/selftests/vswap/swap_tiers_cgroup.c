@@ -1,0 +1,618 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Swap tiers per cgroup: memory.swap.tiers.max.
+ *
+ * Every non-root cgroup has the file: one "TIER VALUE" line per tier,
+ * zswap first, then the device tiers of /sys/kernel/mm/swap/tiers highest
+ * first, VALUE "max" (the default) or "0".  A write sets one tier of the
+ * cgroup: exactly one "TIER max" or "TIER 0" pair; anything else is EINVAL
+ * and changes nothing.  A tier that the cgroup or any ancestor set to 0
+ * gets none of the cgroup's pages; a removed device tier's setting goes
+ * with it, and a tier created later starts at "max" everywhere.
+ *
+ * Tested: the file's format and write grammar; a re-created tier starting
+ * at "max"; and where reclaim (memory.reclaim) puts a cgroup's pages, with
+ * virtual swap off (classic entries) and on: never on the fast disk when
+ * the cgroup or its parent set "fast 0", never in zswap when it set
+ * "zswap 0", and not swapped at all, by memory.reclaim or MADV_PAGEOUT,
+ * when every tier is 0.  Each routing test has a control, the same without
+ * the restriction, and reads every byte back, from the backend it was put
+ * on.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "vswap_test.h"
+
+#define TIERS_MAX	"memory.swap.tiers.max"
+#define CG		CG_ROOT "/swap-tiers"
+#define CG_CHILD	CG "/child"
+/* Tier fast covers priorities 10..32767, tier slow -1..9. */
+#define TWO_TIERS	"+slow:-1 +fast:10"
+#define FAST_PRIO	20
+#define SLOW_PRIO	0
+#define ZSWAP_STORED	"/sys/kernel/debug/zswap/stored_pages"
+#define BUF_MB		32
+/* What reclaim may leave behind, and the slack of disk usage: "a little". */
+#define SLACK_KB	1024L
+
+/* @cg's memory.swap.tiers.max must read @want. */
+static void expect_tiers_max(struct __test_metadata *_metadata, const char *cg,
+			     const char *want)
+{
+	char got[512];
+	int ret = cg_read(cg, TIERS_MAX, got, sizeof(got));
+
+	ASSERT_EQ(0, ret) {
+		TH_LOG("reading %s/%s: %s", cg, TIERS_MAX, strerror(-ret));
+	}
+	EXPECT_EQ(0, strcmp(want, got)) {
+		TH_LOG("%s/%s reads \"%s\"", cg, TIERS_MAX, escaped(got));
+		TH_LOG("want \"%s\"", escaped(want));
+	}
+}
+
+/* Writing @text (one write()) to @cg's memory.swap.tiers.max must succeed. */
+static void tiers_max_ok(struct __test_metadata *_metadata, const char *cg,
+			 const char *text)
+{
+	int ret = write_file_at(cg, TIERS_MAX, "%s", text);
+
+	ASSERT_EQ(0, ret) {
+		TH_LOG("\"%s\" > %s/%s: %s", escaped(text), cg, TIERS_MAX,
+		       strerror(-ret));
+	}
+}
+
+/* Writing @text must fail with EINVAL and leave the file as it was. */
+static void tiers_max_fail(struct __test_metadata *_metadata, const char *cg,
+			   const char *text)
+{
+	char before[512], after[512];
+	int ret;
+
+	ASSERT_EQ(0, cg_read(cg, TIERS_MAX, before, sizeof(before)));
+	ret = write_file_at(cg, TIERS_MAX, "%s", text);
+	EXPECT_EQ(-EINVAL, ret) {
+		TH_LOG("\"%s\": got %s, want %s", escaped(text),
+		       ret ? strerror(-ret) : "success", strerror(EINVAL));
+	}
+	ASSERT_EQ(0, cg_read(cg, TIERS_MAX, after, sizeof(after)));
+	EXPECT_EQ(0, strcmp(before, after)) {
+		TH_LOG("the failed write \"%s\" changed the file",
+		       escaped(text));
+		TH_LOG("to \"%s\"", escaped(after));
+	}
+}
+
+/* Writes that are not exactly one "TIER max" or "TIER 0" pair. */
+static const char * const bad_writes[] = {
+	"\n",							/* empty */
+	"nosuch 0\n", "FAST 0\n", "Zswap max\n", "fast:0\n",	/* unknown tier */
+	"fast\n", "zswap\n", "max\n", "0\n",			/* no value */
+	"fast 0 slow 0\n", "fast 0\nslow 0\n", "zswap max fast max\n",
+	"fast 0 0\n", "fast max extra\n", "zswap 0 x\n",	/* extra tokens */
+	"fast 1M\n", "fast 1\n", "fast 4096\n", "fast -1\n",	/* not max or 0 */
+	"fast MAX\n", "fast maximum\n", "zswap 1M\n", "slow 1048576\n",
+};
+
+static void bad_writes_fail(struct __test_metadata *_metadata, const char *cg)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad_writes); i++)
+		tiers_max_fail(_metadata, cg, bad_writes[i]);
+}
+
+/* Leftovers of a run that was killed: nothing if there are none. */
+static void remove_stale_cgroups(void)
+{
+	cg_destroy(CG_CHILD);
+	cg_destroy(CG);
+}
+
+/* The file alone: a cgroup and tiers, no swap device. */
+FIXTURE(cg) {
+	bool child;		/* CG_CHILD created */
+};
+
+FIXTURE_SETUP(cg)
+{
+	vswap_init();
+	remove_stale_cgroups();
+	ASSERT_LE(0, swap_tiers_clear());
+	ASSERT_EQ(0, cg_create(CG));
+}
+
+FIXTURE_TEARDOWN(cg)
+{
+	if (self->child)
+		EXPECT_EQ(0, cg_destroy(CG_CHILD));
+	EXPECT_EQ(0, cg_destroy(CG));
+	EXPECT_LE(0, swap_tiers_clear());
+}
+
+/*
+ * Not in the root cgroup; zswap alone without device tiers, then the
+ * device tiers highest first; each write sets one tier; every write that
+ * is not one pair, or names no tier, fails and changes nothing.
+ */
+TEST_F(cg, file_format)
+{
+	int ret = access(CG_ROOT "/" TIERS_MAX, F_OK), err = errno;
+
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(ENOENT, err);
+
+	expect_tiers_max(_metadata, CG, "zswap max\n");
+	/* No device tier of that name yet. */
+	tiers_max_fail(_metadata, CG, "fast 0\n");
+	tiers_max_fail(_metadata, CG, "slow max\n");
+	bad_writes_fail(_metadata, CG);
+
+	ASSERT_EQ(0, write_file(SWAP_TIERS, TWO_TIERS));
+	expect_tiers_max(_metadata, CG, "zswap max\nfast max\nslow max\n");
+	tiers_max_ok(_metadata, CG, "fast 0\n");
+	expect_tiers_max(_metadata, CG, "zswap max\nfast 0\nslow max\n");
+	tiers_max_ok(_metadata, CG, "fast max\n");
+	expect_tiers_max(_metadata, CG, "zswap max\nfast max\nslow max\n");
+	tiers_max_ok(_metadata, CG, "zswap 0\n");
+	expect_tiers_max(_metadata, CG, "zswap 0\nfast max\nslow max\n");
+	/* As echo -n writes it; and setting what is set already. */
+	tiers_max_ok(_metadata, CG, "slow 0");
+	tiers_max_ok(_metadata, CG, "slow 0\n");
+	expect_tiers_max(_metadata, CG, "zswap 0\nfast max\nslow 0\n");
+	tiers_max_ok(_metadata, CG, "zswap max\n");
+	tiers_max_ok(_metadata, CG, "slow max\n");
+	expect_tiers_max(_metadata, CG, "zswap max\nfast max\nslow max\n");
+
+	/* From all "max", and from a mix, so that any change shows. */
+	bad_writes_fail(_metadata, CG);
+	tiers_max_ok(_metadata, CG, "zswap 0\n");
+	tiers_max_ok(_metadata, CG, "fast 0\n");
+	expect_tiers_max(_metadata, CG, "zswap 0\nfast 0\nslow max\n");
+	bad_writes_fail(_metadata, CG);
+	expect_tiers_max(_metadata, CG, "zswap 0\nfast 0\nslow max\n");
+}
+
+/*
+ * Removing a device tier drops its line in every cgroup, and the other
+ * tiers keep their settings; a tier created later - in the removed tier's
+ * slot, by another name or the same, also in the write that removes it -
+ * starts at "max" in every cgroup.
+ */
+TEST_F(cg, recreated_tier_starts_at_max)
+{
+	ASSERT_EQ(0, cg_create(CG_CHILD));
+	self->child = true;
+	ASSERT_EQ(0, write_file(SWAP_TIERS, TWO_TIERS));
+	tiers_max_ok(_metadata, CG, "zswap 0\n");
+	tiers_max_ok(_metadata, CG, "fast 0\n");
+	tiers_max_ok(_metadata, CG, "slow 0\n");
+	tiers_max_ok(_metadata, CG_CHILD, "fast 0\n");
+	expect_tiers_max(_metadata, CG, "zswap 0\nfast 0\nslow 0\n");
+	expect_tiers_max(_metadata, CG_CHILD, "zswap max\nfast 0\nslow max\n");
+
+	ASSERT_EQ(0, write_file(SWAP_TIERS, "-fast"));
+	expect_tiers_max(_metadata, CG, "zswap 0\nslow 0\n");
+	expect_tiers_max(_metadata, CG_CHILD, "zswap max\nslow max\n");
+	tiers_max_fail(_metadata, CG, "fast max\n");
+
+	/* Another tier takes the free slot. */
+	ASSERT_EQ(0, write_file(SWAP_TIERS, "+mid:10"));
+	expect_tiers_max(_metadata, CG, "zswap 0\nmid max\nslow 0\n");
+	expect_tiers_max(_metadata, CG_CHILD, "zswap max\nmid max\nslow max\n");
+	tiers_max_ok(_metadata, CG, "mid 0\n");
+	tiers_max_ok(_metadata, CG_CHILD, "mid 0\n");
+
+	ASSERT_EQ(0, write_file(SWAP_TIERS, "-mid"));
+	ASSERT_EQ(0, write_file(SWAP_TIERS, "+fast:10"));
+	expect_tiers_max(_metadata, CG, "zswap 0\nfast max\nslow 0\n");
+	expect_tiers_max(_metadata, CG_CHILD, "zswap max\nfast max\nslow max\n");
+
+	/* Removed and re-created in one write. */
+	tiers_max_ok(_metadata, CG, "fast 0\n");
+	tiers_max_ok(_metadata, CG_CHILD, "fast 0\n");
+	ASSERT_EQ(0, write_file(SWAP_TIERS, "-fast +fast:10"));
+	expect_tiers_max(_metadata, CG, "zswap 0\nfast max\nslow 0\n");
+	expect_tiers_max(_metadata, CG_CHILD, "zswap max\nfast max\nslow max\n");
+}
+
+/*
+ * Where reclaim puts a cgroup's pages: tiers fast (the fast disk, priority
+ * 20) and slow (the slow disk, priority 0), zswap on or off, virtual swap
+ * on or off.
+ */
+struct route_env {
+	char *buf;		/* the test's data, charged to its cgroup */
+	size_t npages;
+	long slack;		/* SLACK_KB in pages */
+	long vswap_was;		/* vswap_enabled before, -1 if no such knob */
+	bool virtual;		/* the variant: virtual swap on */
+	bool started;		/* route_start() ran, maybe in part */
+	bool on[2];		/* fast_dev(), slow_dev() swapped on */
+	bool made[2];		/* CG, CG_CHILD created */
+};
+
+FIXTURE(route) {
+	struct route_env e;
+};
+
+FIXTURE_VARIANT(route) {
+	bool virtual;
+};
+
+FIXTURE_VARIANT_ADD(route, classic) {
+	.virtual = false,
+};
+
+FIXTURE_VARIANT_ADD(route, virtual) {
+	.virtual = true,
+};
+
+/* Nothing is changed here: teardown runs only after a setup that passed. */
+FIXTURE_SETUP(route)
+{
+	struct route_env *e = &self->e;
+
+	vswap_init();
+	e->virtual = variant->virtual;
+	e->npages = VSWAP_MB(BUF_MB) / page_size;
+	e->slack = SLACK_KB * 1024 / page_size;
+	e->vswap_was = read_long(VSWAP_KNOB);
+	if (variant->virtual && e->vswap_was < 0)
+		SKIP(return, "kernel without CONFIG_VIRTUAL_SWAP");
+	ASSERT_FALSE(swap_is_on(fast_dev()));
+	ASSERT_FALSE(swap_is_on(slow_dev()));
+}
+
+/*
+ * Virtual swap as the variant has it, zswap on or off, tiers fast and
+ * slow, the disks on in them, and the cgroup CG.
+ */
+static void route_start(struct __test_metadata *_metadata,
+			struct route_env *e, bool zswap)
+{
+	e->started = true;
+	remove_stale_cgroups();
+	ASSERT_LE(0, swap_tiers_clear());
+	ASSERT_EQ(0, zswap_set_enabled(zswap));
+	/* Before swapon: with it on, no classic entry is taken. */
+	if (e->vswap_was >= 0)
+		ASSERT_EQ(0, write_file(VSWAP_KNOB, e->virtual ? "1" : "0"));
+	ASSERT_EQ(0, write_file(SWAP_TIERS, TWO_TIERS));
+	ASSERT_EQ(0, swap_on(fast_dev(), FAST_PRIO));
+	e->on[0] = true;
+	ASSERT_EQ(0, swap_on(slow_dev(), SLOW_PRIO));
+	e->on[1] = true;
+	ASSERT_EQ(0, cg_create(CG));
+	e->made[0] = true;
+}
+
+static void create_child(struct __test_metadata *_metadata,
+			 struct route_env *e)
+{
+	ASSERT_EQ(0, cg_create(CG_CHILD));
+	e->made[1] = true;
+}
+
+static void drop_buf(struct route_env *e)
+{
+	if (e->buf)
+		munmap(e->buf, e->npages * page_size);
+	e->buf = NULL;
+}
+
+FIXTURE_TEARDOWN(route)
+{
+	struct route_env *e = &self->e;
+
+	drop_buf(e);
+	if (!e->started)
+		return;
+	EXPECT_EQ(0, cg_leave());
+	if (e->made[1])
+		EXPECT_EQ(0, cg_destroy(CG_CHILD));
+	if (e->made[0])
+		EXPECT_EQ(0, cg_destroy(CG));
+	if (e->on[0])
+		EXPECT_EQ(0, swap_off(fast_dev()));
+	if (e->on[1])
+		EXPECT_EQ(0, swap_off(slow_dev()));
+	EXPECT_EQ(0, zswap_set_enabled(false));
+	EXPECT_LE(0, swap_tiers_clear());
+	if (e->vswap_was >= 0)
+		EXPECT_EQ(0, write_file(VSWAP_KNOB, "%ld", e->vswap_was));
+}
+
+/* In cgroup @cg, a new buffer of @mix, @seed: charged to @cg. */
+static void fill_buf(struct __test_metadata *_metadata, struct route_env *e,
+		     const char *cg, enum page_kind mix, uint64_t seed)
+{
+	size_t len = e->npages * page_size;
+
+	drop_buf(e);
+	ASSERT_EQ(0, cg_enter(cg));
+	e->buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, e->buf) {
+		e->buf = NULL;
+	}
+	/* Base pages only: large folios take other paths. */
+	ASSERT_EQ(0, madvise(e->buf, len, MADV_NOHUGEPAGE));
+	pattern_fill(e->buf, e->npages, mix, seed);
+	EXPECT_EQ((long)e->npages, count_present(e->buf, e->npages));
+}
+
+/*
+ * Reclaim all of @cg: the buffer must leave memory, but for a little, on
+ * virtual entries if the variant has virtual swap on, on classic ones if
+ * not.
+ */
+static void swap_out(struct __test_metadata *_metadata, struct route_env *e,
+		     const char *cg)
+{
+	long alloc0 = vmstat_read("vswap_alloc"), swapped, alloc;
+
+	ASSERT_EQ(0, cg_evict(cg));
+	swapped = count_swapped(e->buf, e->npages);
+	alloc = vmstat_read("vswap_alloc") - alloc0;
+	ASSERT_LE((long)e->npages - e->slack, swapped) {
+		TH_LOG("only %ld of %zu pages swapped out", swapped,
+		       e->npages);
+	}
+	EXPECT_TRUE(e->virtual ? alloc >= swapped : alloc == 0) {
+		TH_LOG("%ld virtual swap entries allocated for %ld pages",
+		       alloc, swapped);
+	}
+}
+
+static long size_kb(struct route_env *e)
+{
+	return e->npages * page_size / 1024;
+}
+
+/* What /proc/swaps shows on the fast and slow disks, in KiB. */
+static void log_disks(struct __test_metadata *_metadata)
+{
+	TH_LOG("Used: fast %ld KiB, slow %ld KiB", swap_used_kb(fast_dev()),
+	       swap_used_kb(slow_dev()));
+}
+
+/*
+ * The buffer, swapped out from @cg, must be on the slow disk: none of it
+ * on the fast disk, all of it (but a little) on the slow one, and
+ * charged to @cg as swap.
+ */
+static void expect_on_slow(struct __test_metadata *_metadata,
+			   struct route_env *e, const char *cg)
+{
+	EXPECT_EQ(0, swap_used_kb(fast_dev())) {
+		log_disks(_metadata);
+	}
+	EXPECT_LE(size_kb(e) - SLACK_KB, swap_used_kb(slow_dev())) {
+		log_disks(_metadata);
+	}
+	EXPECT_LE((long)(size_kb(e) - SLACK_KB) * 1024,
+		  cg_read_long(cg, "memory.swap.current"));
+}
+
+/*
+ * The control: the buffer, swapped out from @cg with no tier left out,
+ * must be on the fast disk, the one of the highest priority; the slow
+ * disk, which held @slow0 KiB, takes nothing.
+ */
+static void expect_on_fast(struct __test_metadata *_metadata,
+			   struct route_env *e, const char *cg, long slow0)
+{
+	EXPECT_LE(size_kb(e) - SLACK_KB, swap_used_kb(fast_dev())) {
+		log_disks(_metadata);
+	}
+	EXPECT_GE(slow0 + SLACK_KB, swap_used_kb(slow_dev())) {
+		log_disks(_metadata);
+	}
+	EXPECT_LE((long)(size_kb(e) - SLACK_KB) * 1024,
+		  cg_read_long(cg, "memory.swap.current"));
+}
+
+/*
+ * Every byte of the buffer must come back, @counter (a /proc/vmstat
+ * event: from the disks or from zswap) counting at least all but a
+ * little of its pages.
+ */
+static void read_back(struct __test_metadata *_metadata, struct route_env *e,
+		      const char *counter, enum page_kind mix, uint64_t seed)
+{
+	long in0 = vmstat_read(counter), in;
+
+	verify(_metadata, e->buf, e->npages, mix, seed);
+	in = vmstat_read(counter) - in0;
+	EXPECT_LE((long)e->npages - e->slack, in) {
+		TH_LOG("%ld pages read back, %ld of them in %s", (long)e->npages,
+		       in, counter);
+	}
+}
+
+/*
+ * "fast 0": incompressible data swapped out of the cgroup goes to the
+ * slow disk only.  Control: with "fast max", to the fast disk.
+ */
+TEST_F_TIMEOUT(route, routing_slow_only, TIMEOUT)
+{
+	struct route_env *e = &self->e;
+	long slow0;
+
+	route_start(_metadata, e, false);
+	tiers_max_ok(_metadata, CG, "fast 0\n");
+	fill_buf(_metadata, e, CG, PAGE_RANDOM, 1);
+	swap_out(_metadata, e, CG);
+	expect_on_slow(_metadata, e, CG);
+	read_back(_metadata, e, "pswpin", PAGE_RANDOM, 1);
+
+	tiers_max_ok(_metadata, CG, "fast max\n");
+	drop_buf(e);
+	slow0 = swap_used_kb(slow_dev());
+	fill_buf(_metadata, e, CG, PAGE_RANDOM, 2);
+	swap_out(_metadata, e, CG);
+	expect_on_fast(_metadata, e, CG, slow0);
+	read_back(_metadata, e, "pswpin", PAGE_RANDOM, 2);
+}
+
+/*
+ * "zswap 0": with zswap on, compressible data swapped out of the cgroup
+ * goes past zswap to a disk; the pool does not grow.  Control: with
+ * "zswap max", it goes to zswap.
+ */
+TEST_F_TIMEOUT(route, zswap_zero_leaves_pool, TIMEOUT)
+{
+	struct route_env *e = &self->e;
+	long zswpout0, stored0, pswpout0;
+
+	route_start(_metadata, e, true);
+	ASSERT_LE(0, read_long(ZSWAP_STORED));
+	tiers_max_ok(_metadata, CG, "zswap 0\n");
+	expect_tiers_max(_metadata, CG, "zswap 0\nfast max\nslow max\n");
+	zswpout0 = cg_stat(CG, "zswpout");
+	stored0 = read_long(ZSWAP_STORED);
+	pswpout0 = vmstat_read("pswpout");
+	fill_buf(_metadata, e, CG, PAGE_TEXT, 3);
+	swap_out(_metadata, e, CG);
+	EXPECT_EQ(zswpout0, cg_stat(CG, "zswpout"));
+	EXPECT_EQ(0, cg_read_long(CG, "memory.zswap.current"));
+	EXPECT_GE(stored0, read_long(ZSWAP_STORED));
+	EXPECT_LE((long)e->npages - e->slack,
+		  vmstat_read("pswpout") - pswpout0);
+	EXPECT_LE(size_kb(e) - SLACK_KB,
+		  swap_used_kb(fast_dev()) + swap_used_kb(slow_dev())) {
+		log_disks(_metadata);
+	}
+	read_back(_metadata, e, "pswpin", PAGE_TEXT, 3);
+
+	tiers_max_ok(_metadata, CG, "zswap max\n");
+	drop_buf(e);
+	zswpout0 = cg_stat(CG, "zswpout");
+	stored0 = read_long(ZSWAP_STORED);
+	fill_buf(_metadata, e, CG, PAGE_TEXT, 4);
+	swap_out(_metadata, e, CG);
+	EXPECT_LE((long)e->npages - e->slack,
+		  cg_stat(CG, "zswpout") - zswpout0);
+	EXPECT_LE((long)e->npages - e->slack,
+		  read_long(ZSWAP_STORED) - stored0);
+	read_back(_metadata, e, "zswpin", PAGE_TEXT, 4);
+}
+
+/*
+ * The parent's "fast 0" wins over the child's "fast max": the child's
+ * data goes to the slow disk only.  Control: with the parent's
+ * "fast max", to the fast disk.
+ */
+TEST_F_TIMEOUT(route, ancestor_zero_wins, TIMEOUT)
+{
+	struct route_env *e = &self->e;
+	long slow0;
+
+	route_start(_metadata, e, false);
+	create_child(_metadata, e);
+	tiers_max_ok(_metadata, CG, "fast 0\n");
+	tiers_max_ok(_metadata, CG_CHILD, "fast max\n");
+	expect_tiers_max(_metadata, CG, "zswap max\nfast 0\nslow max\n");
+	expect_tiers_max(_metadata, CG_CHILD, "zswap max\nfast max\nslow max\n");
+	fill_buf(_metadata, e, CG_CHILD, PAGE_RANDOM, 5);
+	swap_out(_metadata, e, CG_CHILD);
+	expect_on_slow(_metadata, e, CG_CHILD);
+	read_back(_metadata, e, "pswpin", PAGE_RANDOM, 5);
+
+	tiers_max_ok(_metadata, CG, "fast max\n");
+	drop_buf(e);
+	slow0 = swap_used_kb(slow_dev());
+	fill_buf(_metadata, e, CG_CHILD, PAGE_RANDOM, 6);
+	swap_out(_metadata, e, CG_CHILD);
+	expect_on_fast(_metadata, e, CG_CHILD, slow0);
+	read_back(_metadata, e, "pswpin", PAGE_RANDOM, 6);
+}
+
+/*
+ * Every tier 0, zswap on: reclaim does not swap the cgroup's anonymous
+ * memory at all, not even its zero and same-filled pages.  Control: with
+ * "slow max", it swaps it, to the slow disk.
+ */
+TEST_F_TIMEOUT(route, no_tier_no_swap, TIMEOUT)
+{
+	struct route_env *e = &self->e;
+	long present, swapped;
+
+	route_start(_metadata, e, true);
+	tiers_max_ok(_metadata, CG, "zswap 0\n");
+	tiers_max_ok(_metadata, CG, "fast 0\n");
+	tiers_max_ok(_metadata, CG, "slow 0\n");
+	expect_tiers_max(_metadata, CG, "zswap 0\nfast 0\nslow 0\n");
+	fill_buf(_metadata, e, CG, PAGE_MIXED, 7);
+	ASSERT_EQ(0, cg_evict(CG));
+	present = count_present(e->buf, e->npages);
+	swapped = count_swapped(e->buf, e->npages);
+	EXPECT_EQ((long)e->npages, present);
+	EXPECT_EQ(0, swapped);
+	EXPECT_EQ(0, cg_read_long(CG, "memory.swap.current"));
+	EXPECT_EQ(0, cg_stat(CG, "zswpout"));
+	EXPECT_EQ(0, swap_used_kb(fast_dev()));
+	EXPECT_EQ(0, swap_used_kb(slow_dev()));
+	verify(_metadata, e->buf, e->npages, PAGE_MIXED, 7);
+
+	tiers_max_ok(_metadata, CG, "slow max\n");
+	swap_out(_metadata, e, CG);
+	EXPECT_EQ(0, swap_used_kb(fast_dev())) {
+		log_disks(_metadata);
+	}
+	EXPECT_EQ(0, cg_stat(CG, "zswpout"));
+	EXPECT_LE((long)(size_kb(e) - SLACK_KB) * 1024,
+		  cg_read_long(CG, "memory.swap.current"));
+	verify(_metadata, e->buf, e->npages, PAGE_MIXED, 7);
+}
+
+/*
+ * Every tier 0: MADV_PAGEOUT, reclaim of the range, does not swap the
+ * cgroup's pages either - as with no swap at all, they stay mapped and
+ * nothing is charged as swap.  Control: with "slow max", it swaps them, to
+ * the slow disk.
+ */
+TEST_F_TIMEOUT(route, no_tier_no_pageout, TIMEOUT)
+{
+	struct route_env *e = &self->e;
+	size_t len = e->npages * page_size;
+	long present, swapped;
+
+	route_start(_metadata, e, true);
+	tiers_max_ok(_metadata, CG, "zswap 0\n");
+	tiers_max_ok(_metadata, CG, "fast 0\n");
+	tiers_max_ok(_metadata, CG, "slow 0\n");
+	fill_buf(_metadata, e, CG, PAGE_MIXED, 8);
+	ASSERT_EQ(0, pageout_all(e->buf, len));
+	present = count_present(e->buf, e->npages);
+	swapped = count_swapped(e->buf, e->npages);
+	EXPECT_EQ((long)e->npages, present) {
+		TH_LOG("%ld of %zu pages swapped out, memory.swap.current %ld",
+		       swapped, e->npages,
+		       cg_read_long(CG, "memory.swap.current"));
+	}
+	EXPECT_EQ(0, swapped);
+	EXPECT_EQ(0, cg_read_long(CG, "memory.swap.current"));
+	EXPECT_EQ(0, cg_stat(CG, "zswpout"));
+	EXPECT_EQ(0, swap_used_kb(fast_dev()));
+	EXPECT_EQ(0, swap_used_kb(slow_dev()));
+	verify(_metadata, e->buf, e->npages, PAGE_MIXED, 8);
+
+	tiers_max_ok(_metadata, CG, "slow max\n");
+	drop_buf(e);
+	fill_buf(_metadata, e, CG, PAGE_RANDOM, 9);
+	ASSERT_EQ(0, pageout_all(e->buf, len));
+	swapped = count_swapped(e->buf, e->npages);
+	EXPECT_LE((long)e->npages - e->slack, swapped);
+	expect_on_slow(_metadata, e, CG);
+	verify(_metadata, e->buf, e->npages, PAGE_RANDOM, 9);
+}
+
+TEST_HARNESS_MAIN
