@@ -65,9 +65,6 @@ static int swap_tier_nr;
 static unsigned int swap_tier_device_ids;	/* the tier ids of device tiers */
 static unsigned long swap_tier_types[CONFIG_NR_SWAP_TIERS];
 
-/* Set once a cgroup first leaves a tier out: until then all are allowed. */
-static DEFINE_STATIC_KEY_FALSE(swap_tiers_policy);
-
 /* The swap types swapped on and not yet off: their tiers are pinned. */
 static DECLARE_BITMAP(swap_tier_in_use, MAX_SWAPFILES);
 /* Each in-use type's priority when it was swapped on. */
@@ -130,7 +127,7 @@ static bool swap_tier_name_valid(const char *name)
 	if (!len || len > SWAP_TIER_NAME_MAX)
 		return false;
 	for (i = 0; i < len; i++)
-		if (!isalnum(name[i]) && name[i] != '_')
+		if (!(isascii(name[i]) && isalnum(name[i])) && name[i] != '_')
 			return false;
 	return true;
 }
@@ -253,7 +250,8 @@ static void swap_tiers_commit(const struct swap_tier_table *t)
 		prio = t->tier[idx].start - 1;
 	}
 	WRITE_ONCE(swap_tier_device_ids, ids);
-	WRITE_ONCE(swap_tier_nr, t->nr);
+	/* Pairs with swap_tiers_next_allowed(). */
+	smp_store_release(&swap_tier_nr, t->nr);
 	for_each_set_bit(type, swap_tier_in_use, MAX_SWAPFILES) {
 		idx = swap_tier_idx_of_type[type];
 		if (idx == SWAP_TIER_NONE) {
@@ -311,33 +309,49 @@ void swap_tiers_release(struct swap_info_struct *si)
  **********************************/
 
 /**
- * swap_tiers_next_device - The next device tier a page may go to.
+ * swap_tiers_next_allowed - The next device tier a page may go to.
  * @tiers: the tier ids allowed, from swap_tiers_allowed()
  * @pos: the position in the priority order, 0 to start; advanced
- *
- * Skips tiers whose devices are all full: a hint read without locks, so
- * that a full tier costs no lock per page.
  *
  * Return: the next allowed device tier's Idx, highest first, or
  * SWAP_TIER_NONE when there is none.
  */
-int swap_tiers_next_device(unsigned int tiers, int *pos)
+int swap_tiers_next_allowed(unsigned int tiers, int *pos)
 {
-	struct swap_info_struct *si;
-	unsigned int type;
-	int idx;
+	/* Pairs with swap_tiers_commit(): the order is written first. */
+	int nr = smp_load_acquire(&swap_tier_nr), idx;
 
-	while (*pos < READ_ONCE(swap_tier_nr)) {
+	while (*pos < nr) {
 		idx = READ_ONCE(swap_tier_order[(*pos)++]);
-		if (!(tiers & BIT(swap_tier_id_of_idx(idx))))
-			continue;
-		for_each_set_bit(type, &swap_tier_types[idx], MAX_SWAPFILES) {
-			si = swp_swap_info(swp_entry(type, 0));
-			if (si && READ_ONCE(si->highest_bit))
-				return idx;
-		}
+		if (tiers & BIT(swap_tier_id_of_idx(idx)))
+			return idx;
 	}
 	return SWAP_TIER_NONE;
+}
+
+/**
+ * swap_tier_has_space - May a device of a tier have a free slot?
+ * @idx: the device tier's Idx
+ *
+ * A hint read without locks, so that a full tier, or one whose devices are
+ * being swapped off, costs no lock per page.  Slots in per-CPU caches
+ * count as used: callers drain the caches before giving up.
+ *
+ * Return: true if a device of the tier takes writes and is not full.
+ */
+bool swap_tier_has_space(int idx)
+{
+	unsigned long types = data_race(swap_tier_types[idx]);
+	struct swap_info_struct *si;
+	unsigned int type;
+
+	for_each_set_bit(type, &types, MAX_SWAPFILES) {
+		si = swp_swap_info(swp_entry(type, 0));
+		if (si && (READ_ONCE(si->flags) & SWP_WRITEOK) &&
+		    READ_ONCE(si->highest_bit))
+			return true;
+	}
+	return false;
 }
 
 /**
@@ -368,11 +382,13 @@ long swap_tiers_nr_free(unsigned int tiers)
 }
 
 /**
- * swap_tiers_have_device - Do some tiers hold swap devices?
+ * swap_tiers_have_device - Do some tiers include a device tier?
  * @tiers: tier ids, from swap_tiers_allowed()
  *
+ * Whether the tier has a device swapped on, or space, is not asked.
+ *
  * Return: true if there are no device tiers (every device will do), or if
- * @tiers holds one.
+ * @tiers includes one.
  */
 bool swap_tiers_have_device(unsigned int tiers)
 {
@@ -395,13 +411,17 @@ bool swap_tiers_defined(void)
  * per-cgroup policy: memory.swap.tiers.max
  **********************************/
 
+/* Set once a cgroup first leaves a tier out: until then all are allowed. */
+static DEFINE_STATIC_KEY_FALSE(swap_tiers_policy);
+
 /**
  * swap_tiers_allowed - The tiers a cgroup's pages may be swapped to.
  * @memcg: the cgroup, or NULL
  *
- * Every tier that neither the cgroup nor an ancestor set to 0.  Called
- * once per page swapped out; until some cgroup first sets a 0 it reads
- * nothing but a static key.
+ * Every tier that neither the cgroup nor an ancestor set to 0.  Asked a
+ * few times per page swapped out, each a walk up the hierarchy reading one
+ * word per level; until some cgroup first sets a 0 it reads nothing but a
+ * static key.
  *
  * Return: a mask of tier ids.
  */
@@ -437,8 +457,10 @@ static void swap_tiers_memcg_reset(unsigned int ids)
 	if (!ids || !static_branch_unlikely(&swap_tiers_policy))
 		return;
 	for (memcg = mem_cgroup_iter(NULL, NULL, NULL); memcg;
-	     memcg = mem_cgroup_iter(NULL, memcg, NULL))
+	     memcg = mem_cgroup_iter(NULL, memcg, NULL)) {
 		WRITE_ONCE(memcg->swap_tiers_off, memcg->swap_tiers_off & ~ids);
+		cond_resched();
+	}
 }
 
 static void swap_tier_memcg_line(struct seq_file *m, const char *name,
@@ -495,6 +517,9 @@ int swap_tiers_memcg_write(struct mem_cgroup *memcg, char *buf)
 		return -EINVAL;
 	if (strcmp(value, "max") && strcmp(value, "0"))
 		return -EINVAL;
+	/* Before the mutex: it takes the CPU hotplug lock. */
+	if (!strcmp(value, "0"))
+		static_branch_enable(&swap_tiers_policy);
 
 	mutex_lock(&swap_tier_mutex);
 	if (IS_ENABLED(CONFIG_ZSWAP) && swap_tier_name_reserved(name)) {
@@ -506,7 +531,6 @@ int swap_tiers_memcg_write(struct mem_cgroup *memcg, char *buf)
 	if (id < 0) {
 		err = -EINVAL;
 	} else if (!strcmp(value, "0")) {
-		static_branch_enable(&swap_tiers_policy);
 		WRITE_ONCE(memcg->swap_tiers_off, memcg->swap_tiers_off | BIT(id));
 	} else {
 		WRITE_ONCE(memcg->swap_tiers_off, memcg->swap_tiers_off & ~BIT(id));

@@ -57,7 +57,8 @@ static inline bool swap_tiers_allow_type(unsigned int tiers, unsigned int type)
 	return idx == SWAP_TIER_NONE || (tiers & BIT(swap_tier_id_of_idx(idx)));
 }
 
-int swap_tiers_next_device(unsigned int tiers, int *pos);
+int swap_tiers_next_allowed(unsigned int tiers, int *pos);
+bool swap_tier_has_space(int idx);
 long swap_tiers_nr_free(unsigned int tiers);
 bool swap_tiers_have_device(unsigned int tiers);
 bool swap_tiers_defined(void);

@@ -285,7 +285,7 @@ static bool vswap_folio_same_filled(struct folio *folio)
  * Is every slot of large @folio still on the disk range it was given, on
  * a device that takes writes?
  */
-static bool vswap_range_on_disk(struct folio *folio)
+static bool vswap_range_on_disk(struct folio *folio, unsigned int tiers)
 {
 	unsigned long *desc = vswap_desc(folio->swap);
 	unsigned int i, nr = folio_nr_pages(folio);
@@ -294,7 +294,8 @@ static bool vswap_range_on_disk(struct folio *folio)
 	if (vswap_desc_tag(READ_ONCE(desc[0])) != VSWAP_DESC_PHYS)
 		return false;
 	disk = vswap_phys_slot(READ_ONCE(desc[0]));
-	if (!(READ_ONCE(swp_swap_info(disk)->flags) & SWP_WRITEOK))
+	if (!(READ_ONCE(swp_swap_info(disk)->flags) & SWP_WRITEOK) ||
+	    !swap_tiers_allow_type(tiers, swp_type(disk)))
 		return false;
 	for (i = 1; i < nr; i++) {
 		disk.val++;
@@ -331,7 +332,7 @@ static void vswap_drop_range(struct folio *folio)
 static int vswap_writepage_large(struct folio *folio,
 				 struct writeback_control *wbc)
 {
-	unsigned int i, nr = folio_nr_pages(folio), zero = 0;
+	unsigned int i, nr = folio_nr_pages(folio), zero = 0, tiers;
 	swp_entry_t disk;
 	unsigned long word;
 
@@ -356,14 +357,15 @@ static int vswap_writepage_large(struct folio *folio,
 		vswap_drop_range(folio);
 		goto keep;
 	}
-	if (!vswap_range_on_disk(folio)) {
+	/* The cgroup's tiers may have changed since the range was taken. */
+	tiers = swap_tiers_allowed(folio_memcg(folio));
+	if (!vswap_range_on_disk(folio, tiers)) {
 		/*
 		 * Reclaim has unmapped the folio, and an unmapped anonymous
 		 * folio cannot be split: without a new range it stays.
 		 */
 		vswap_drop_range(folio);
-		disk = vswap_disk_range_alloc(folio_order(folio),
-					      swap_tiers_allowed(folio_memcg(folio)));
+		disk = vswap_disk_range_alloc(folio_order(folio), tiers);
 		if (!disk.val)
 			goto keep;
 		vswap_range_set_disk(folio->swap, disk, nr);
@@ -542,22 +544,24 @@ swp_entry_t vswap_folio_slot(struct folio *folio)
 /**
  * vswap_writeback_possible - Can zswap write @entry back at all?
  * @entry: the swap entry of a zswap entry on the LRU
+ * @tiers: the swap tier ids the entry's cgroup allows
  *
- * A classic entry has its disk slot.  A virtual entry needs a free one;
- * asking before a folio is allocated lets the shrinker stop cheaply when
- * there is no disk space, or no disk.
+ * A classic entry has its disk slot.  A virtual entry needs a free one on
+ * an allowed device; asking before a folio is allocated lets the shrinker
+ * stop cheaply when there is no disk space, or no disk.
  *
- * Return: false if @entry is virtual and no swap device has a free slot.
+ * Return: false if @entry is virtual and no allowed device has a free slot.
  */
-bool vswap_writeback_possible(swp_entry_t entry)
+bool vswap_writeback_possible(swp_entry_t entry, unsigned int tiers)
 {
-	return !is_vswap_entry(entry) || get_nr_swap_pages() > 0;
+	return !is_vswap_entry(entry) || swap_tiers_nr_free(tiers) > 0;
 }
 
 /**
  * vswap_writeback_begin - Take a virtual slot from zswap for writeback.
  * @folio: the locked, new swap cache folio zswap writeback allocated
  * @zentry: the zswap entry zswap means to write back
+ * @tiers: the swap tier ids the entry's cgroup allows
  *
  * This is zswap's compare-and-exchange of its tree for a virtual slot: if
  * the descriptor still holds @zentry, it now names a new disk slot, which
@@ -569,15 +573,15 @@ bool vswap_writeback_possible(swp_entry_t entry)
  * longer holds @zentry (it was loaded, or freed and reused, behind the
  * LRU's back); -ENOSPC if no disk slot is free.
  */
-int vswap_writeback_begin(struct folio *folio, struct zswap_entry *zentry)
+int vswap_writeback_begin(struct folio *folio, struct zswap_entry *zentry,
+			  unsigned int tiers)
 {
 	swp_entry_t slot;
 
 	VM_WARN_ON_ONCE_FOLIO(!folio_test_locked(folio), folio);
 	if (READ_ONCE(*vswap_desc(folio->swap)) != vswap_zswap_desc(zentry))
 		return -ENOMEM;
-	/* The folio is charged to the entry's cgroup: its tiers. */
-	slot = vswap_disk_slot_alloc(swap_tiers_allowed(folio_memcg(folio)));
+	slot = vswap_disk_slot_alloc(tiers);
 	if (!slot.val)
 		return -ENOSPC;
 	vswap_desc_set(folio, vswap_phys_desc(slot));

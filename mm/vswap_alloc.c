@@ -553,7 +553,8 @@ swp_entry_t vswap_alloc(struct folio *folio, bool *classic)
 		return (swp_entry_t){ 0 };
 	/* No tier would take its data: no entry, as no device slot either. */
 	tiers = swap_tiers_allowed(folio_memcg(folio));
-	if (!(tiers & BIT(SWAP_TIER_ZSWAP)) && !swap_tiers_have_device(tiers)) {
+	if (!((tiers & BIT(SWAP_TIER_ZSWAP)) && zswap_is_enabled()) &&
+	    !swap_tiers_have_device(tiers)) {
 		*classic = false;
 		return (swp_entry_t){ 0 };
 	}

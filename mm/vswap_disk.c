@@ -182,44 +182,46 @@ static bool vswap_disk_caches_drain_all(void)
 }
 
 /*
- * A disk slot from a device of the tiers in @tiers: from this CPU's cache
- * of the device it last used for them (@last indexes vswap_disk_type), or
- * from a new batch on the highest-priority such device with space
- * (get_swap_pages() rotates devices of equal priority per batch).
+ * A slot from this CPU's cache of the device it last took a batch from for
+ * @last (an index of vswap_disk_type), if that device is in @tiers and
+ * takes writes; or val 0.
  */
-static swp_entry_t vswap_disk_slot_alloc_from(int last, unsigned int tiers)
+static swp_entry_t vswap_disk_cached(int last, unsigned int tiers)
+{
+	int type = this_cpu_read(vswap_disk_type[last]);
+	swp_entry_t slot;
+
+	/* A type swapped off and on again may be in another tier now. */
+	if (type < 0 || !swap_tiers_allow_type(tiers, type))
+		return (swp_entry_t){ 0 };
+	slot = vswap_disk_cache_take(type);
+	/* A device being swapped off gets no new data. */
+	if (slot.val &&
+	    unlikely(!(READ_ONCE(swp_swap_info(slot)->flags) & SWP_WRITEOK))) {
+		vswap_disk_slots_put(&slot, 1);
+		slot.val = 0;
+	}
+	return slot;
+}
+
+/*
+ * A slot from a new batch of up to @nr on the highest-priority device of
+ * @tiers with space (get_swap_pages() rotates devices of equal priority
+ * per batch); the rest go to this CPU's cache of that device, which
+ * becomes the one for @last.  Return: the slot, or val 0.
+ */
+static swp_entry_t vswap_disk_refill(int last, unsigned int tiers,
+				     unsigned int nr)
 {
 	struct vswap_disk_cache __percpu *caches;
 	swp_entry_t batch[VSWAP_DISK_BATCH];
 	struct vswap_disk_cache *cache;
-	int type = this_cpu_read(vswap_disk_type[last]);
 	unsigned int n, kept = 0;
+	int type;
 
-	/* A type swapped off and on again may be in another tier now. */
-	if (type >= 0 && swap_tiers_allow_type(tiers, type)) {
-		batch[0] = vswap_disk_cache_take(type);
-		/* A device being swapped off gets no new data. */
-		if (batch[0].val &&
-		    likely(READ_ONCE(swp_swap_info(batch[0])->flags) & SWP_WRITEOK))
-			return batch[0];
-		if (batch[0].val)
-			vswap_disk_slots_put(batch, 1);
-	}
-
-	n = swap_alloc_backing_slots(batch, VSWAP_DISK_BATCH, tiers);
-	if (!n) {
-		/*
-		 * The devices are full, but for what the CPUs' caches may
-		 * hold: give that back and try once more, as swap_slots.c
-		 * stops caching when swap runs low.  At most ten times a
-		 * second: a drain visits every CPU.
-		 */
-		if (!vswap_disk_caches_drain_all())
-			return (swp_entry_t){ 0 };
-		n = swap_alloc_backing_slots(batch, 1, tiers);
-		if (!n)
-			return (swp_entry_t){ 0 };
-	}
+	n = swap_alloc_backing_slots(batch, nr, tiers);
+	if (!n)
+		return (swp_entry_t){ 0 };
 	type = swp_type(batch[0]);
 	vswap_count_disk(type, n);
 	this_cpu_write(vswap_disk_type[last], type);
@@ -238,6 +240,26 @@ static swp_entry_t vswap_disk_slot_alloc_from(int last, unsigned int tiers)
 	return batch[0];
 }
 
+/*
+ * Walk the device tiers @tiers allows, top down: a tier's cached slot, or
+ * else, if the tier may have space, a new batch of @nr from it.
+ */
+static swp_entry_t vswap_disk_tiers_alloc(unsigned int tiers, unsigned int nr)
+{
+	swp_entry_t slot = { 0 };
+	int pos = 0, idx;
+	unsigned int tier;
+
+	while (!slot.val &&
+	       (idx = swap_tiers_next_allowed(tiers, &pos)) != SWAP_TIER_NONE) {
+		tier = BIT(swap_tier_id_of_idx(idx));
+		slot = vswap_disk_cached(idx + 1, tier);
+		if (!slot.val && swap_tier_has_space(idx))
+			slot = vswap_disk_refill(idx + 1, tier, nr);
+	}
+	return slot;
+}
+
 /**
  * vswap_disk_slot_alloc - A disk slot for a virtual entry's data.
  * @tiers: the swap tier ids the entry's cgroup allows
@@ -245,22 +267,35 @@ static swp_entry_t vswap_disk_slot_alloc_from(int last, unsigned int tiers)
  * Without device tiers, from any device, highest priority first.  With
  * them, from the first allowed tier, top down, with a device that has
  * space: each tier has its own device in each CPU's cache, so cgroups
- * with different tiers do not take each other's batches.
+ * with different tiers do not take each other's batches.  Slots come from
+ * this CPU's cache of the device, or from a new batch of VSWAP_DISK_BATCH.
  *
  * Return: the slot, counted, or val 0 if no allowed device has space.
  */
 swp_entry_t vswap_disk_slot_alloc(unsigned int tiers)
 {
-	swp_entry_t slot = { 0 };
-	int pos = 0, idx;
+	bool tiered = swap_tiers_defined();
+	swp_entry_t slot;
 
-	if (!swap_tiers_defined())
-		return vswap_disk_slot_alloc_from(0, SWAP_TIERS_ALL);
-	while (!slot.val &&
-	       (idx = swap_tiers_next_device(tiers, &pos)) != SWAP_TIER_NONE)
-		slot = vswap_disk_slot_alloc_from(idx + 1,
-						  BIT(swap_tier_id_of_idx(idx)));
-	return slot;
+	if (tiered)
+		slot = vswap_disk_tiers_alloc(tiers, VSWAP_DISK_BATCH);
+	else
+		slot = vswap_disk_cached(0, SWAP_TIERS_ALL);
+	if (!tiered && !slot.val)
+		slot = vswap_disk_refill(0, SWAP_TIERS_ALL, VSWAP_DISK_BATCH);
+	if (slot.val)
+		return slot;
+	/*
+	 * The devices are full, but for what the CPUs' caches may hold: give
+	 * that back and try once more, as swap_slots.c stops caching when
+	 * swap runs low.  At most ten times a second: a drain visits every
+	 * CPU.
+	 */
+	if (!vswap_disk_caches_drain_all())
+		return slot;
+	if (tiered)
+		return vswap_disk_tiers_alloc(tiers, 1);
+	return vswap_disk_refill(0, SWAP_TIERS_ALL, 1);
 }
 
 /**

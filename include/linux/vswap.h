@@ -76,8 +76,9 @@ unsigned int vswap_folio_swap_flags(struct folio *folio);
 void vswap_count_stable_write_fault(swp_entry_t entry);
 void vswap_device_enable(struct swap_info_struct *si);
 void vswap_device_disable(struct swap_info_struct *si);
-bool vswap_writeback_possible(swp_entry_t entry);
-int vswap_writeback_begin(struct folio *folio, struct zswap_entry *zentry);
+bool vswap_writeback_possible(swp_entry_t entry, unsigned int tiers);
+int vswap_writeback_begin(struct folio *folio, struct zswap_entry *zentry,
+			  unsigned int tiers);
 struct zswap_entry *vswap_zswap_load(swp_entry_t entry);
 struct zswap_entry *vswap_zswap_store(swp_entry_t entry,
 				      struct zswap_entry *zentry);
@@ -175,13 +176,15 @@ static inline void vswap_device_disable(struct swap_info_struct *si)
 {
 }
 
-static inline bool vswap_writeback_possible(swp_entry_t entry)
+static inline bool vswap_writeback_possible(swp_entry_t entry,
+					    unsigned int tiers)
 {
 	return true;
 }
 
 static inline int vswap_writeback_begin(struct folio *folio,
-					struct zswap_entry *zentry)
+					struct zswap_entry *zentry,
+					unsigned int tiers)
 {
 	return -ENOMEM;
 }

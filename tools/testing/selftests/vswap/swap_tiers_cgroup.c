@@ -18,6 +18,13 @@
  * when every tier is 0.  Each routing test has a control, the same without
  * the restriction, and reads every byte back, from the backend it was put
  * on.
+ *
+ * And, with virtual swap only, where zswap's writeback puts a cgroup's
+ * pages: a page in zswap has no disk slot until zswap writes it back
+ * (here: LRU writeback, the cgroup over its memory.zswap.max), and the
+ * slot must come from the first device tier the cgroup allows - the slow
+ * disk with "fast 0" - and from none when it allows none, so that the
+ * pages then stay in zswap.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -31,6 +38,8 @@
 #define TIERS_MAX	"memory.swap.tiers.max"
 #define CG		CG_ROOT "/swap-tiers"
 #define CG_CHILD	CG "/child"
+/* A sibling of CG: a cgroup that CG's settings do not reach. */
+#define CG_PEER		CG_ROOT "/swap-tiers-peer"
 /* Tier fast covers priorities 10..32767, tier slow -1..9. */
 #define TWO_TIERS	"+slow:-1 +fast:10"
 #define FAST_PRIO	20
@@ -113,6 +122,7 @@ static void remove_stale_cgroups(void)
 {
 	cg_destroy(CG_CHILD);
 	cg_destroy(CG);
+	cg_destroy(CG_PEER);
 }
 
 /* The file alone: a cgroup and tiers, no swap device. */
@@ -229,13 +239,14 @@ TEST_F(cg, recreated_tier_starts_at_max)
  */
 struct route_env {
 	char *buf;		/* the test's data, charged to its cgroup */
+	char *more;		/* writeback: more data, 2 * npages */
 	size_t npages;
 	long slack;		/* SLACK_KB in pages */
 	long vswap_was;		/* vswap_enabled before, -1 if no such knob */
 	bool virtual;		/* the variant: virtual swap on */
 	bool started;		/* route_start() ran, maybe in part */
 	bool on[2];		/* fast_dev(), slow_dev() swapped on */
-	bool made[2];		/* CG, CG_CHILD created */
+	bool made[3];		/* CG, CG_CHILD, CG_PEER created */
 };
 
 FIXTURE(route) {
@@ -307,11 +318,18 @@ static void drop_buf(struct route_env *e)
 	e->buf = NULL;
 }
 
-FIXTURE_TEARDOWN(route)
+static void drop_more(struct route_env *e)
 {
-	struct route_env *e = &self->e;
+	if (e->more)
+		munmap(e->more, 2 * e->npages * page_size);
+	e->more = NULL;
+}
 
+/* Undo route_start(), as far as it went. */
+static void route_stop(struct __test_metadata *_metadata, struct route_env *e)
+{
 	drop_buf(e);
+	drop_more(e);
 	if (!e->started)
 		return;
 	EXPECT_EQ(0, cg_leave());
@@ -319,6 +337,8 @@ FIXTURE_TEARDOWN(route)
 		EXPECT_EQ(0, cg_destroy(CG_CHILD));
 	if (e->made[0])
 		EXPECT_EQ(0, cg_destroy(CG));
+	if (e->made[2])
+		EXPECT_EQ(0, cg_destroy(CG_PEER));
 	if (e->on[0])
 		EXPECT_EQ(0, swap_off(fast_dev()));
 	if (e->on[1])
@@ -327,6 +347,11 @@ FIXTURE_TEARDOWN(route)
 	EXPECT_LE(0, swap_tiers_clear());
 	if (e->vswap_was >= 0)
 		EXPECT_EQ(0, write_file(VSWAP_KNOB, "%ld", e->vswap_was));
+}
+
+FIXTURE_TEARDOWN(route)
+{
+	route_stop(_metadata, &self->e);
 }
 
 /* In cgroup @cg, a new buffer of @mix, @seed: charged to @cg. */
@@ -613,6 +638,218 @@ TEST_F_TIMEOUT(route, no_tier_no_pageout, TIMEOUT)
 	EXPECT_LE((long)e->npages - e->slack, swapped);
 	expect_on_slow(_metadata, e, CG);
 	verify(_metadata, e->buf, e->npages, PAGE_RANDOM, 9);
+}
+
+/*
+ * zswap writeback of a cgroup's pages, with virtual swap on: tiers, disks
+ * and zswap as in route.  Its own fixture, without variants: only a
+ * virtual entry takes its disk slot when zswap writes it back (a classic
+ * entry in zswap has had one from the start), and the kernels without
+ * virtual swap run "-f cg -v classic", which leaves this fixture out.
+ */
+FIXTURE(writeback) {
+	struct route_env e;
+};
+
+FIXTURE_SETUP(writeback)
+{
+	struct route_env *e = &self->e;
+
+	vswap_init();
+	e->virtual = true;
+	e->npages = VSWAP_MB(BUF_MB) / page_size;
+	e->slack = SLACK_KB * 1024 / page_size;
+	e->vswap_was = read_long(VSWAP_KNOB);
+	if (e->vswap_was < 0)
+		SKIP(return, "kernel without CONFIG_VIRTUAL_SWAP");
+	ASSERT_FALSE(swap_is_on(fast_dev()));
+	ASSERT_FALSE(swap_is_on(slow_dev()));
+}
+
+FIXTURE_TEARDOWN(writeback)
+{
+	route_stop(_metadata, &self->e);
+}
+
+static void create_peer(struct __test_metadata *_metadata,
+			struct route_env *e)
+{
+	ASSERT_EQ(0, cg_create(CG_PEER));
+	e->made[2] = true;
+}
+
+/*
+ * Make zswap write back @cg's pages.  The buffer, compressible (PAGE_TEXT,
+ * @seed), goes to zswap by memory.reclaim, with the pool unlimited; then,
+ * with memory.zswap.max at one page, a second buffer twice its size
+ * (@seed + 1) is paged out and reclaimed: each of its stores over the
+ * limit first has zswap write back the cgroup's coldest entry - after a
+ * second chance, one of the first buffer's - or is rejected.  Both
+ * buffers stay mapped.
+ */
+static void press_writeback(struct __test_metadata *_metadata,
+			    struct route_env *e, const char *cg, uint64_t seed)
+{
+	size_t n = 2 * e->npages, len = n * page_size;
+	long zswpout0 = cg_stat(cg, "zswpout"), zswpout;
+
+	fill_buf(_metadata, e, cg, PAGE_TEXT, seed);
+	swap_out(_metadata, e, cg);
+	zswpout = cg_stat(cg, "zswpout") - zswpout0;
+	ASSERT_LE((long)e->npages - e->slack, zswpout) {
+		TH_LOG("only %ld of %zu pages stored in zswap", zswpout,
+		       e->npages);
+	}
+
+	ASSERT_EQ(0, write_file_at(cg, "memory.zswap.max", "%zu", page_size));
+	drop_more(e);
+	e->more = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, e->more) {
+		e->more = NULL;
+	}
+	ASSERT_EQ(0, madvise(e->more, len, MADV_NOHUGEPAGE));
+	pattern_fill(e->more, n, PAGE_TEXT, seed + 1);
+	ASSERT_EQ(0, pageout_all(e->more, len));
+	ASSERT_EQ(0, cg_evict(cg));
+}
+
+/*
+ * Every byte of both buffers must come back, and the @written pages zswap
+ * wrote back, but a little, from a disk.
+ */
+static void read_back_both(struct __test_metadata *_metadata,
+			   struct route_env *e, long written, uint64_t seed)
+{
+	long in0 = vmstat_read("pswpin"), in;
+
+	verify(_metadata, e->buf, e->npages, PAGE_TEXT, seed);
+	verify(_metadata, e->more, 2 * e->npages, PAGE_TEXT, seed + 1);
+	in = vmstat_read("pswpin") - in0;
+	EXPECT_LE(written - e->slack, in) {
+		TH_LOG("%ld pages written back, %ld read from a disk", written,
+		       in);
+	}
+}
+
+/*
+ * "fast 0": what zswap writes back of the cgroup's pages goes to the slow
+ * disk only, though the fast one has the higher priority and room.
+ * Control: a sibling cgroup without the restriction, under the same
+ * pressure, has its pages written back to the fast disk.
+ */
+TEST_F_TIMEOUT(writeback, writeback_to_allowed_tier, TIMEOUT)
+{
+	struct route_env *e = &self->e;
+	long page_kb = page_size / 1024, wb0, wb, slow0;
+
+	route_start(_metadata, e, true);
+	create_peer(_metadata, e);
+	tiers_max_ok(_metadata, CG, "fast 0\n");
+	expect_tiers_max(_metadata, CG, "zswap max\nfast 0\nslow max\n");
+	expect_tiers_max(_metadata, CG_PEER, "zswap max\nfast max\nslow max\n");
+
+	wb0 = cg_stat(CG, "zswpwb");
+	press_writeback(_metadata, e, CG, 31);
+	wb = cg_stat(CG, "zswpwb") - wb0;
+	ASSERT_GT(wb, 0) {
+		TH_LOG("zswap wrote back none of the cgroup's pages");
+	}
+	/* Data on the slow disk: what it holds less its free cached slots. */
+	EXPECT_EQ(0, swap_used_kb(fast_dev())) {
+		log_disks(_metadata);
+	}
+	EXPECT_LE(wb * page_kb,
+		  swap_used_kb(slow_dev()) - vswap_disk_cached_kb()) {
+		log_disks(_metadata);
+		TH_LOG("%ld pages written back, %ld KiB in disk slot caches",
+		       wb, vswap_disk_cached_kb());
+	}
+	read_back_both(_metadata, e, wb, 31);
+
+	drop_buf(e);
+	drop_more(e);
+	slow0 = swap_used_kb(slow_dev());
+	wb0 = cg_stat(CG_PEER, "zswpwb");
+	press_writeback(_metadata, e, CG_PEER, 33);
+	wb = cg_stat(CG_PEER, "zswpwb") - wb0;
+	ASSERT_GT(wb, 0) {
+		TH_LOG("zswap wrote back none of the control's pages");
+	}
+	EXPECT_LE(wb * page_kb, swap_used_kb(fast_dev())) {
+		log_disks(_metadata);
+		TH_LOG("%ld pages written back", wb);
+	}
+	EXPECT_GE(slow0, swap_used_kb(slow_dev())) {
+		log_disks(_metadata);
+		TH_LOG("the slow disk held %ld KiB before", slow0);
+	}
+	read_back_both(_metadata, e, wb, 33);
+}
+
+/*
+ * "fast 0" and "slow 0", zswap allowed: the cgroup's pages go to zswap,
+ * and under the same pressure zswap writes none of them back - no tier
+ * the cgroup allows has a disk.  They stay in zswap; the second buffer,
+ * which zswap could store only by writing back, stays in memory.
+ * Control: with "slow max", the same pressure writes the pages back, to
+ * the slow disk.
+ */
+TEST_F_TIMEOUT(writeback, writeback_none_without_device_tier, TIMEOUT)
+{
+	struct route_env *e = &self->e;
+	long page_kb = page_size / 1024, wb0, wb, zswpout, zswapped, current;
+
+	route_start(_metadata, e, true);
+	tiers_max_ok(_metadata, CG, "fast 0\n");
+	tiers_max_ok(_metadata, CG, "slow 0\n");
+	expect_tiers_max(_metadata, CG, "zswap max\nfast 0\nslow 0\n");
+	wb0 = vmstat_read("zswpwb");
+
+	press_writeback(_metadata, e, CG, 35);
+	EXPECT_EQ(0, cg_stat(CG, "zswpwb"));
+	EXPECT_EQ(wb0, vmstat_read("zswpwb"));
+	EXPECT_EQ(0, swap_used_kb(fast_dev())) {
+		log_disks(_metadata);
+	}
+	EXPECT_EQ(0, swap_used_kb(slow_dev())) {
+		log_disks(_metadata);
+	}
+	/* The first buffer is still in zswap ... */
+	zswapped = cg_stat(CG, "zswapped");
+	EXPECT_LE((long)(e->npages - e->slack) * (long)page_size, zswapped) {
+		TH_LOG("%ld bytes of the cgroup's pages in zswap, want %zu",
+		       zswapped, e->npages * page_size);
+	}
+	/* ... and zswap, over memory.zswap.max, took hardly any more. */
+	zswpout = cg_stat(CG, "zswpout");
+	EXPECT_GE((long)e->npages + e->slack, zswpout) {
+		TH_LOG("%ld pages stored in zswap, %zu in the first buffer",
+		       zswpout, e->npages);
+	}
+	current = cg_read_long(CG, "memory.current");
+	EXPECT_LE((long)(2 * e->npages - e->slack) * (long)page_size, current) {
+		TH_LOG("memory.current %ld: the second buffer left memory",
+		       current);
+	}
+	verify(_metadata, e->more, 2 * e->npages, PAGE_TEXT, 36);
+
+	tiers_max_ok(_metadata, CG, "slow max\n");
+	ASSERT_EQ(0, pageout_all(e->more, 2 * e->npages * page_size));
+	ASSERT_EQ(0, cg_evict(CG));
+	wb = cg_stat(CG, "zswpwb");
+	ASSERT_GT(wb, 0) {
+		TH_LOG("with \"slow max\", zswap wrote back nothing either");
+	}
+	EXPECT_EQ(0, swap_used_kb(fast_dev())) {
+		log_disks(_metadata);
+	}
+	EXPECT_LE(wb * page_kb,
+		  swap_used_kb(slow_dev()) - vswap_disk_cached_kb()) {
+		log_disks(_metadata);
+		TH_LOG("%ld pages written back", wb);
+	}
+	read_back_both(_metadata, e, wb, 35);
 }
 
 TEST_HARNESS_MAIN
