@@ -341,6 +341,7 @@ int swap_tiers_next_allowed(unsigned int tiers, int *pos)
  */
 bool swap_tier_has_space(int idx)
 {
+	/* Set and cleared under swap_tier_lock; a stale word is a hint too. */
 	unsigned long types = data_race(swap_tier_types[idx]);
 	struct swap_info_struct *si;
 	unsigned int type;
@@ -528,13 +529,12 @@ int swap_tiers_memcg_write(struct mem_cgroup *memcg, char *buf)
 		idx = swap_tier_find(&swap_tiers, name);
 		id = idx == SWAP_TIER_NONE ? -1 : swap_tier_id_of_idx(idx);
 	}
-	if (id < 0) {
+	if (id < 0)
 		err = -EINVAL;
-	} else if (!strcmp(value, "0")) {
+	else if (!strcmp(value, "0"))
 		WRITE_ONCE(memcg->swap_tiers_off, memcg->swap_tiers_off | BIT(id));
-	} else {
+	else
 		WRITE_ONCE(memcg->swap_tiers_off, memcg->swap_tiers_off & ~BIT(id));
-	}
 	mutex_unlock(&swap_tier_mutex);
 	return err;
 }
