@@ -87,7 +87,7 @@ check-hibernate:
 	@$(H)/hibernate.sh
 
 ## bench         baseline vs series (virtual swap on/off) in QEMU, rounds
-##               alternating; report in build/bench/report.md (issue 4: partial)
+##               alternating; report in build/bench/report.md (README: Benchmarks)
 bench:
 	@$(MAKE) --no-print-directory kernel VARIANT=base
 	@$(MAKE) --no-print-directory kernel VARIANT=fast
