@@ -15,9 +15,10 @@
  * virtual swap off (classic entries) and on: never on the fast disk when
  * the cgroup or its parent set "fast 0", never in zswap when it set
  * "zswap 0", and not swapped at all, by memory.reclaim or MADV_PAGEOUT,
- * when every tier is 0.  Each routing test has a control, the same without
- * the restriction, and reads every byte back, from the backend it was put
- * on.
+ * when every tier is 0; and a zram device, a device tier like any other:
+ * never used by a cgroup that set its tier to 0.  Each routing test has a
+ * control, the same without the restriction, and reads every byte back,
+ * from the backend it was put on.
  *
  * And, with virtual swap only, where zswap's writeback puts a cgroup's
  * pages: a page in zswap has no disk slot until zswap writes it back
@@ -29,6 +30,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -45,6 +47,17 @@
 #define FAST_PRIO	20
 #define SLOW_PRIO	0
 #define ZSWAP_STORED	"/sys/kernel/debug/zswap/stored_pages"
+/*
+ * zram as a device tier: zram0 (the test kernels have CONFIG_ZRAM=y, so it
+ * exists from boot) in tier zram, priorities 50 and up; the slow disk in
+ * tier disk, below.
+ */
+#define ZRAM		"/dev/zram0"
+#define ZRAM_SYS	"/sys/block/zram0/"
+#define ZRAM_TIERS	"+disk:-1 +zram:50"
+#define ZRAM_PRIO	100
+#define ZRAM_MB		64
+#define ZRAM_BUF_MB	16
 #define BUF_MB		32
 /* What reclaim may leave behind, and the slack of disk usage: "a little". */
 #define SLACK_KB	1024L
@@ -245,7 +258,8 @@ struct route_env {
 	long vswap_was;		/* vswap_enabled before, -1 if no such knob */
 	bool virtual;		/* the variant: virtual swap on */
 	bool started;		/* route_start() ran, maybe in part */
-	bool on[2];		/* fast_dev(), slow_dev() swapped on */
+	bool on[3];		/* fast_dev(), slow_dev(), ZRAM swapped on */
+	bool zram;		/* zram0 maybe configured: reset it */
 	bool made[3];		/* CG, CG_CHILD, CG_PEER created */
 };
 
@@ -311,6 +325,13 @@ static void create_child(struct __test_metadata *_metadata,
 	e->made[1] = true;
 }
 
+static void create_peer(struct __test_metadata *_metadata,
+			struct route_env *e)
+{
+	ASSERT_EQ(0, cg_create(CG_PEER));
+	e->made[2] = true;
+}
+
 static void drop_buf(struct route_env *e)
 {
 	if (e->buf)
@@ -343,6 +364,11 @@ static void route_stop(struct __test_metadata *_metadata, struct route_env *e)
 		EXPECT_EQ(0, swap_off(fast_dev()));
 	if (e->on[1])
 		EXPECT_EQ(0, swap_off(slow_dev()));
+	if (e->on[2])
+		EXPECT_EQ(0, swap_off(ZRAM));
+	/* Its memory back, and no disksize: as the next program expects. */
+	if (e->zram)
+		EXPECT_EQ(0, write_file(ZRAM_SYS "reset", "1"));
 	EXPECT_EQ(0, zswap_set_enabled(false));
 	EXPECT_LE(0, swap_tiers_clear());
 	if (e->vswap_was >= 0)
@@ -641,6 +667,135 @@ TEST_F_TIMEOUT(route, no_tier_no_pageout, TIMEOUT)
 }
 
 /*
+ * Virtual swap as the variant has it, zswap off, tiers disk and zram:
+ * zram0, ZRAM_MB MiB compressed with lzo, in tier zram and the slow disk
+ * in tier disk; the cgroups CG and CG_PEER; ZRAM_BUF_MB MiB buffers.
+ */
+static void zram_start(struct __test_metadata *_metadata,
+		       struct route_env *e)
+{
+	e->started = true;
+	e->npages = VSWAP_MB(ZRAM_BUF_MB) / page_size;
+	remove_stale_cgroups();
+	ASSERT_LE(0, swap_tiers_clear());
+	ASSERT_EQ(0, zswap_set_enabled(false));
+	if (e->vswap_was >= 0)
+		ASSERT_EQ(0, write_file(VSWAP_KNOB, e->virtual ? "1" : "0"));
+	/* The test kernels have CONFIG_ZRAM=y: its absence is a failure. */
+	ASSERT_EQ(0, access(ZRAM_SYS "disksize", F_OK)) {
+		TH_LOG("no %s: a kernel without zram (CONFIG_ZRAM=y)",
+		       ZRAM_SYS "disksize");
+	}
+	ASSERT_EQ(0, access(ZRAM, F_OK)) {
+		TH_LOG("no %s: %s", ZRAM, strerror(errno));
+	}
+	ASSERT_FALSE(swap_is_on(ZRAM)) {
+		TH_LOG("%s is swapped on already", ZRAM);
+	}
+	e->zram = true;
+	ASSERT_EQ(0, write_file(ZRAM_SYS "reset", "1"));
+	ASSERT_EQ(0, write_file(ZRAM_SYS "comp_algorithm", "lzo"));
+	ASSERT_EQ(0, write_file(ZRAM_SYS "disksize", "%zu", VSWAP_MB(ZRAM_MB)));
+	ASSERT_EQ(0, system("mkswap " ZRAM " >/dev/null")) {
+		TH_LOG("mkswap %s failed", ZRAM);
+	}
+	ASSERT_EQ(0, write_file(SWAP_TIERS, ZRAM_TIERS));
+	ASSERT_EQ(0, swap_on(ZRAM, ZRAM_PRIO));
+	e->on[2] = true;
+	ASSERT_EQ(0, swap_on(slow_dev(), SLOW_PRIO));
+	e->on[1] = true;
+	ASSERT_EQ(0, cg_create(CG));
+	e->made[0] = true;
+	create_peer(_metadata, e);
+}
+
+/*
+ * KiB written to zram0: the write sectors of its block statistics (the
+ * seventh field of its stat).  Freed slots, unlike /proc/swaps' Used, do
+ * not lower it; -1 if it cannot be read.
+ */
+static long zram_written_kb(void)
+{
+	unsigned long v[7];
+	FILE *f = fopen(ZRAM_SYS "stat", "r");
+	int n;
+
+	if (!f)
+		return -1;
+	n = fscanf(f, "%lu %lu %lu %lu %lu %lu %lu", &v[0], &v[1], &v[2],
+		   &v[3], &v[4], &v[5], &v[6]);
+	fclose(f);
+	return n == 7 ? (long)(v[6] / 2) : -1;
+}
+
+/* What /proc/swaps shows on zram0 and the slow disk, in KiB. */
+static void log_zram(struct __test_metadata *_metadata)
+{
+	TH_LOG("Used: zram %ld KiB, slow %ld KiB; %ld KiB written to zram",
+	       swap_used_kb(ZRAM), swap_used_kb(slow_dev()),
+	       zram_written_kb());
+}
+
+/*
+ * zram is a device tier like any other.  With zram (priority 100) above
+ * the slow disk (priority 0), incompressible data swapped out of a cgroup
+ * without restriction goes to zram, the slow disk takes nothing.  "zram 0":
+ * the data goes to the slow disk only, nothing is written to zram.
+ */
+TEST_F_TIMEOUT(route, zram_tier, TIMEOUT)
+{
+	struct route_env *e = &self->e;
+	long zram0, slow0, written0;
+
+	zram_start(_metadata, e);
+	tiers_max_ok(_metadata, CG, "zram 0\n");
+	expect_tiers_max(_metadata, CG, "zswap max\nzram 0\ndisk max\n");
+	expect_tiers_max(_metadata, CG_PEER, "zswap max\nzram max\ndisk max\n");
+
+	/* The control first: CG_PEER, no tier left out. */
+	slow0 = swap_used_kb(slow_dev());
+	written0 = zram_written_kb();
+	ASSERT_LE(0, written0);
+	fill_buf(_metadata, e, CG_PEER, PAGE_RANDOM, 41);
+	swap_out(_metadata, e, CG_PEER);
+	EXPECT_LE(size_kb(e) - SLACK_KB, swap_used_kb(ZRAM)) {
+		log_zram(_metadata);
+	}
+	EXPECT_LE(size_kb(e) - SLACK_KB, zram_written_kb() - written0) {
+		log_zram(_metadata);
+		TH_LOG("%ld KiB written to zram before", written0);
+	}
+	EXPECT_GE(slow0 + SLACK_KB, swap_used_kb(slow_dev())) {
+		log_zram(_metadata);
+		TH_LOG("the slow disk held %ld KiB before", slow0);
+	}
+	EXPECT_LE((long)(size_kb(e) - SLACK_KB) * 1024,
+		  cg_read_long(CG_PEER, "memory.swap.current"));
+	read_back(_metadata, e, "pswpin", PAGE_RANDOM, 41);
+
+	/* "zram 0": CG, the same data, to the slow disk only. */
+	drop_buf(e);
+	zram0 = swap_used_kb(ZRAM);
+	written0 = zram_written_kb();
+	fill_buf(_metadata, e, CG, PAGE_RANDOM, 42);
+	swap_out(_metadata, e, CG);
+	EXPECT_LE(size_kb(e) - SLACK_KB, swap_used_kb(slow_dev())) {
+		log_zram(_metadata);
+	}
+	EXPECT_GE(zram0, swap_used_kb(ZRAM)) {
+		log_zram(_metadata);
+		TH_LOG("zram held %ld KiB before", zram0);
+	}
+	EXPECT_EQ(written0, zram_written_kb()) {
+		log_zram(_metadata);
+		TH_LOG("%ld KiB written to zram before", written0);
+	}
+	EXPECT_LE((long)(size_kb(e) - SLACK_KB) * 1024,
+		  cg_read_long(CG, "memory.swap.current"));
+	read_back(_metadata, e, "pswpin", PAGE_RANDOM, 42);
+}
+
+/*
  * zswap writeback of a cgroup's pages, with virtual swap on: tiers, disks
  * and zswap as in route.  Its own fixture, without variants: only a
  * virtual entry takes its disk slot when zswap writes it back (a classic
@@ -669,13 +824,6 @@ FIXTURE_SETUP(writeback)
 FIXTURE_TEARDOWN(writeback)
 {
 	route_stop(_metadata, &self->e);
-}
-
-static void create_peer(struct __test_metadata *_metadata,
-			struct route_env *e)
-{
-	ASSERT_EQ(0, cg_create(CG_PEER));
-	e->made[2] = true;
 }
 
 /*
