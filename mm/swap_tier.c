@@ -238,9 +238,7 @@ static bool swap_tiers_move_device(const struct swap_tier_table *t,
 static void swap_tiers_commit(const struct swap_tier_table *t)
 {
 	int i, idx, prio = SWAP_TIER_PRIO_MAX;
-	unsigned int type;
-
-	unsigned int ids = 0;
+	unsigned int type, ids = 0;
 
 	swap_tiers = *t;
 	for (i = 0; i < t->nr; i++) {
