@@ -157,7 +157,8 @@ int pagemap_read(const void *addr, size_t npages, uint64_t *out)
 	return got == want ? 0 : -EIO;
 }
 
-long count_swapped(const void *addr, size_t npages)
+/* Pages of @addr whose pagemap entry has bit @bit set; -1 on error. */
+static long count_pagemap_bit(const void *addr, size_t npages, int bit)
 {
 	uint64_t *pm = calloc(npages, sizeof(*pm));
 	long n = 0;
@@ -168,25 +169,19 @@ long count_swapped(const void *addr, size_t npages)
 		return -1;
 	}
 	for (i = 0; i < npages; i++)
-		n += PM_SWAPPED(pm[i]);
+		n += (pm[i] >> bit) & 1;
 	free(pm);
 	return n;
 }
 
+long count_swapped(const void *addr, size_t npages)
+{
+	return count_pagemap_bit(addr, npages, 62);
+}
+
 long count_present(const void *addr, size_t npages)
 {
-	uint64_t *pm = calloc(npages, sizeof(*pm));
-	long n = 0;
-	size_t i;
-
-	if (!pm || pagemap_read(addr, npages, pm)) {
-		free(pm);
-		return -1;
-	}
-	for (i = 0; i < npages; i++)
-		n += PM_PRESENT(pm[i]);
-	free(pm);
-	return n;
+	return count_pagemap_bit(addr, npages, 63);
 }
 
 int swap_on(const char *dev, int prio)
