@@ -12,13 +12,11 @@
 
 #include <linux/ctype.h>
 #include <linux/kobject.h>
+#include <linux/lockdep.h>
 #include <linux/limits.h>
-#include <linux/memcontrol.h>
 #include <linux/mutex.h>
-#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
-#include <linux/static_key.h>
 #include <linux/string.h>
 #include <linux/swap.h>
 #include <linux/sysfs.h>
@@ -69,6 +67,15 @@ static unsigned long swap_tier_types[CONFIG_NR_SWAP_TIERS];
 static DECLARE_BITMAP(swap_tier_in_use, MAX_SWAPFILES);
 /* Each in-use type's priority when it was swapped on. */
 static short swap_tier_prio_of_type[MAX_SWAPFILES];
+
+/*
+ * The tier id each in-use type's data is charged to in the cgroups'
+ * memory.swap.tiers.current: its tier at swapon, fixed until its swapoff
+ * ends, since the data written before a later change was never charged.
+ */
+signed char swap_tier_charge_of_type[MAX_SWAPFILES] = {
+	[0 ... MAX_SWAPFILES - 1] = SWAP_TIER_NONE
+};
 
 static bool swap_tier_used(const struct swap_tier *tier)
 {
@@ -279,6 +286,8 @@ void swap_tiers_assign(struct swap_info_struct *si)
 		__set_bit(si->type, swap_tier_in_use);
 		swap_tier_prio_of_type[si->type] = si->prio;
 		WRITE_ONCE(swap_tier_idx_of_type[si->type], idx);
+		WRITE_ONCE(swap_tier_charge_of_type[si->type],
+			   idx == SWAP_TIER_NONE ? idx : swap_tier_id_of_idx(idx));
 		if (idx != SWAP_TIER_NONE)
 			set_bit(si->type, &swap_tier_types[idx]);
 	}
@@ -299,6 +308,7 @@ void swap_tiers_release(struct swap_info_struct *si)
 		clear_bit(si->type, &swap_tier_types[idx]);
 	__clear_bit(si->type, swap_tier_in_use);
 	WRITE_ONCE(swap_tier_idx_of_type[si->type], SWAP_TIER_NONE);
+	WRITE_ONCE(swap_tier_charge_of_type[si->type], SWAP_TIER_NONE);
 	spin_unlock(&swap_tier_lock);
 }
 
@@ -405,142 +415,77 @@ bool swap_tiers_defined(void)
 	return READ_ONCE(swap_tier_nr);
 }
 
-#ifdef CONFIG_MEMCG
 /*********************************
- * per-cgroup policy: memory.swap.tiers.max
+ * names, for the per-cgroup files
  **********************************/
 
-/* Set once a cgroup first leaves a tier out: until then all are allowed. */
-static DEFINE_STATIC_KEY_FALSE(swap_tiers_policy);
-
 /**
- * swap_tiers_allowed - The tiers a cgroup's pages may be swapped to.
- * @memcg: the cgroup, or NULL
+ * swap_tiers_lock - Keep the tiers' names and ids from changing.
  *
- * Every tier that neither the cgroup nor an ancestor set to 0.  Asked a
- * few times per page swapped out, each a walk up the hierarchy reading one
- * word per level; until some cgroup first sets a 0 it reads nothing but a
- * static key.
- *
- * Return: a mask of tier ids.
+ * Takes swap_tier_mutex, which serializes /sys/kernel/mm/swap/tiers, for
+ * the per-cgroup files: a name looked up means the same tier until
+ * swap_tiers_unlock().
  */
-unsigned int swap_tiers_allowed(struct mem_cgroup *memcg)
+void swap_tiers_lock(void)
 {
-	unsigned int off = 0;
-
-	if (!static_branch_unlikely(&swap_tiers_policy))
-		return SWAP_TIERS_ALL;
-	for (; memcg; memcg = parent_mem_cgroup(memcg))
-		off |= READ_ONCE(memcg->swap_tiers_off);
-	return ~off;
-}
-
-/**
- * swap_tiers_allow_devices - May a cgroup's pages go to any swap device?
- * @memcg: the cgroup, or NULL
- *
- * Return: false if the cgroup or its ancestors left out every device tier.
- */
-bool swap_tiers_allow_devices(struct mem_cgroup *memcg)
-{
-	if (!static_branch_unlikely(&swap_tiers_policy))
-		return true;
-	return swap_tiers_have_device(swap_tiers_allowed(memcg));
-}
-
-/* Tier ids re-created later start at "max" in every cgroup. */
-static void swap_tiers_memcg_reset(unsigned int ids)
-{
-	struct mem_cgroup *memcg;
-
-	if (!ids || !static_branch_unlikely(&swap_tiers_policy))
-		return;
-	for (memcg = mem_cgroup_iter(NULL, NULL, NULL); memcg;
-	     memcg = mem_cgroup_iter(NULL, memcg, NULL)) {
-		WRITE_ONCE(memcg->swap_tiers_off, memcg->swap_tiers_off & ~ids);
-		cond_resched();
-	}
-}
-
-static void swap_tier_memcg_line(struct seq_file *m, const char *name,
-				 unsigned int off, int id)
-{
-	seq_printf(m, "%s %s\n", name, off & BIT(id) ? "0" : "max");
-}
-
-/**
- * swap_tiers_memcg_show - Show memory.swap.tiers.max.
- * @m: the file
- * @memcg: its cgroup
- *
- * zswap first, then the device tiers, highest first.
- *
- * Return: 0.
- */
-int swap_tiers_memcg_show(struct seq_file *m, struct mem_cgroup *memcg)
-{
-	unsigned int off = READ_ONCE(memcg->swap_tiers_off);
-	int i, idx;
-
 	mutex_lock(&swap_tier_mutex);
-	if (IS_ENABLED(CONFIG_ZSWAP))
-		swap_tier_memcg_line(m, "zswap", off, SWAP_TIER_ZSWAP);
-	for (i = 0; i < swap_tiers.nr; i++) {
-		idx = swap_tier_order[i];
-		swap_tier_memcg_line(m, swap_tiers.tier[idx].name, off,
-				     swap_tier_id_of_idx(idx));
-	}
-	mutex_unlock(&swap_tier_mutex);
-	return 0;
 }
 
 /**
- * swap_tiers_memcg_write - Write memory.swap.tiers.max.
- * @memcg: the cgroup
- * @buf: one "TIER max" or "TIER 0" pair
- *
- * Return: 0, or -EINVAL for anything else, the cgroup unchanged.
+ * swap_tiers_unlock - Undo swap_tiers_lock().
  */
-int swap_tiers_memcg_write(struct mem_cgroup *memcg, char *buf)
+void swap_tiers_unlock(void)
 {
-	char *name, *value, *extra;
-	int id, idx, err = 0;
-
-	buf = strim(buf);
-	name = strsep(&buf, " \t");
-	value = buf ? skip_spaces(buf) : NULL;
-	if (!*name || !value || !*value)
-		return -EINVAL;
-	extra = value + strcspn(value, " \t");
-	if (*extra)
-		return -EINVAL;
-	if (strcmp(value, "max") && strcmp(value, "0"))
-		return -EINVAL;
-	/* Before the mutex: it takes the CPU hotplug lock. */
-	if (!strcmp(value, "0"))
-		static_branch_enable(&swap_tiers_policy);
-
-	mutex_lock(&swap_tier_mutex);
-	if (IS_ENABLED(CONFIG_ZSWAP) && swap_tier_name_reserved(name)) {
-		id = SWAP_TIER_ZSWAP;
-	} else {
-		idx = swap_tier_find(&swap_tiers, name);
-		id = idx == SWAP_TIER_NONE ? -1 : swap_tier_id_of_idx(idx);
-	}
-	if (id < 0)
-		err = -EINVAL;
-	else if (!strcmp(value, "0"))
-		WRITE_ONCE(memcg->swap_tiers_off, memcg->swap_tiers_off | BIT(id));
-	else
-		WRITE_ONCE(memcg->swap_tiers_off, memcg->swap_tiers_off & ~BIT(id));
 	mutex_unlock(&swap_tier_mutex);
-	return err;
 }
-#else
-static void swap_tiers_memcg_reset(unsigned int ids)
+
+/**
+ * swap_tier_nth - The tier at a position of the per-cgroup files.
+ * @pos: the position, 0 for the first
+ * @name: set to the tier's name
+ *
+ * zswap first, then the device tiers, highest first.  Under
+ * swap_tiers_lock().
+ *
+ * Return: the tier's id, or SWAP_TIER_NONE past the last tier.
+ */
+int swap_tier_nth(int pos, const char **name)
 {
+	int idx;
+
+	lockdep_assert_held(&swap_tier_mutex);
+	if (IS_ENABLED(CONFIG_ZSWAP)) {
+		if (!pos) {
+			*name = "zswap";
+			return SWAP_TIER_ZSWAP;
+		}
+		pos--;
+	}
+	if (pos >= swap_tiers.nr)
+		return SWAP_TIER_NONE;
+	idx = swap_tier_order[pos];
+	*name = swap_tiers.tier[idx].name;
+	return swap_tier_id_of_idx(idx);
 }
-#endif /* CONFIG_MEMCG */
+
+/**
+ * swap_tier_id_by_name - The id of a tier named in a per-cgroup file.
+ * @name: "zswap" or a device tier's name
+ *
+ * Under swap_tiers_lock().
+ *
+ * Return: the tier's id, or SWAP_TIER_NONE if no tier has that name.
+ */
+int swap_tier_id_by_name(const char *name)
+{
+	int idx;
+
+	lockdep_assert_held(&swap_tier_mutex);
+	if (IS_ENABLED(CONFIG_ZSWAP) && swap_tier_name_reserved(name))
+		return SWAP_TIER_ZSWAP;
+	idx = swap_tier_find(&swap_tiers, name);
+	return idx == SWAP_TIER_NONE ? idx : swap_tier_id_of_idx(idx);
+}
 
 /*********************************
  * /sys/kernel/mm/swap/tiers

@@ -18,8 +18,17 @@ struct kobj_attribute;
 #define SWAP_TIER_DEVICE_FIRST	1
 #define SWAP_TIER_NONE		(-1)
 
+#define SWAP_TIER_IDS		(SWAP_TIER_DEVICE_FIRST + CONFIG_NR_SWAP_TIERS)
+
 #define SWAP_TIER_NAME_MAX	15
 #define SWAP_TIERS_ALL		UINT_MAX
+
+/* Why a page went past a tier at swap-out: memory.swap.tiers.events. */
+enum swap_tier_event {
+	SWAP_TIER_EVENT_LIMIT,	/* a cgroup's limit on the tier */
+	SWAP_TIER_EVENT_FULL,	/* the tier was tried and did not take it */
+	SWAP_TIER_NR_EVENTS,
+};
 
 /* A device tier Idx's tier id. */
 static inline int swap_tier_id_of_idx(int idx)
@@ -29,6 +38,19 @@ static inline int swap_tier_id_of_idx(int idx)
 
 #ifdef CONFIG_SWAP
 extern signed char swap_tier_idx_of_type[MAX_SWAPFILES];
+extern signed char swap_tier_charge_of_type[MAX_SWAPFILES];
+
+/**
+ * swap_type_charge_tier - The tier a swap device's data is charged to.
+ * @type: the swap type, in use
+ *
+ * Return: the tier id the device had at swapon, or SWAP_TIER_NONE; fixed
+ * until the device's swapoff ends.
+ */
+static inline int swap_type_charge_tier(unsigned int type)
+{
+	return READ_ONCE(swap_tier_charge_of_type[type]);
+}
 
 /**
  * swap_type_tier_idx - The device tier a swap device is in.
@@ -41,6 +63,19 @@ extern signed char swap_tier_idx_of_type[MAX_SWAPFILES];
 static inline int swap_type_tier_idx(unsigned int type)
 {
 	return READ_ONCE(swap_tier_idx_of_type[type]);
+}
+
+/**
+ * swap_type_tier_id - The tier id of the device tier a swap device is in.
+ * @type: the swap type, in use
+ *
+ * Return: the tier id, or SWAP_TIER_NONE.
+ */
+static inline int swap_type_tier_id(unsigned int type)
+{
+	int idx = swap_type_tier_idx(type);
+
+	return idx == SWAP_TIER_NONE ? idx : swap_tier_id_of_idx(idx);
 }
 
 /**
@@ -64,6 +99,10 @@ bool swap_tiers_have_device(unsigned int tiers);
 bool swap_tiers_defined(void);
 void swap_tiers_assign(struct swap_info_struct *si);
 void swap_tiers_release(struct swap_info_struct *si);
+void swap_tiers_lock(void);
+void swap_tiers_unlock(void);
+int swap_tier_nth(int pos, const char **name);
+int swap_tier_id_by_name(const char *name);
 extern struct kobj_attribute swap_tiers_attr;
 #endif
 
@@ -72,18 +111,57 @@ struct seq_file;
 
 #if defined(CONFIG_SWAP) && defined(CONFIG_MEMCG)
 unsigned int swap_tiers_allowed(struct mem_cgroup *memcg);
+unsigned int swap_tiers_usable(struct mem_cgroup *memcg, unsigned int tiers,
+			       unsigned int nr);
 bool swap_tiers_allow_devices(struct mem_cgroup *memcg);
-int swap_tiers_memcg_show(struct seq_file *m, struct mem_cgroup *memcg);
-int swap_tiers_memcg_write(struct mem_cgroup *memcg, char *buf);
+void swap_tiers_charge(swp_entry_t entry, int from, int to, unsigned int nr);
+void swap_tiers_event(struct mem_cgroup *memcg, int id,
+		      enum swap_tier_event event);
+void swap_tiers_count_passed(struct mem_cgroup *memcg, unsigned int allowed,
+			     unsigned int usable, int taken);
+int swap_tiers_memcg_alloc(struct mem_cgroup *memcg);
+void swap_tiers_memcg_free(struct mem_cgroup *memcg);
+void swap_tiers_memcg_reset(unsigned int ids);
+int swap_tiers_max_show(struct seq_file *m, struct mem_cgroup *memcg);
+int swap_tiers_max_write(struct mem_cgroup *memcg, char *buf);
+int swap_tiers_current_show(struct seq_file *m, struct mem_cgroup *memcg);
+int swap_tiers_events_show(struct seq_file *m, struct mem_cgroup *memcg);
 #else
 static inline unsigned int swap_tiers_allowed(struct mem_cgroup *memcg)
 {
 	return SWAP_TIERS_ALL;
 }
 
+static inline unsigned int swap_tiers_usable(struct mem_cgroup *memcg,
+					     unsigned int tiers,
+					     unsigned int nr)
+{
+	return tiers;
+}
+
 static inline bool swap_tiers_allow_devices(struct mem_cgroup *memcg)
 {
 	return true;
+}
+
+static inline void swap_tiers_charge(swp_entry_t entry, int from, int to,
+				     unsigned int nr)
+{
+}
+
+static inline void swap_tiers_event(struct mem_cgroup *memcg, int id,
+				    enum swap_tier_event event)
+{
+}
+
+static inline void swap_tiers_count_passed(struct mem_cgroup *memcg,
+					   unsigned int allowed,
+					   unsigned int usable, int taken)
+{
+}
+
+static inline void swap_tiers_memcg_reset(unsigned int ids)
+{
 }
 #endif
 
@@ -102,6 +180,19 @@ static inline bool swap_tiers_all_devices(unsigned int tiers)
 static inline bool swap_tiers_allow_zswap(struct mem_cgroup *memcg)
 {
 	return swap_tiers_allowed(memcg) & BIT(SWAP_TIER_ZSWAP);
+}
+
+/**
+ * swap_tiers_zswap_at_limit - Is a cgroup at its limit on the zswap tier?
+ * @memcg: the cgroup of a page about to be stored, or NULL
+ *
+ * Return: true if the cgroup or an ancestor has no room for one more page
+ * in zswap under memory.swap.tiers.max.
+ */
+static inline bool swap_tiers_zswap_at_limit(struct mem_cgroup *memcg)
+{
+	return !(swap_tiers_usable(memcg, BIT(SWAP_TIER_ZSWAP), 1) &
+		 BIT(SWAP_TIER_ZSWAP));
 }
 
 #endif /* _MM_SWAP_TIER_H */

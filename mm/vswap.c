@@ -316,7 +316,8 @@ static void vswap_drop_range(struct folio *folio)
 		old = READ_ONCE(desc[i]);
 		/* Large folios never go to zswap in 6.12. */
 		VM_WARN_ON_ONCE(vswap_desc_tag(old) == VSWAP_DESC_ZSWAP);
-		vswap_desc_replace(&desc[i], old, VSWAP_DESC_MEMORY);
+		vswap_desc_replace((swp_entry_t){ folio->swap.val + i },
+				   &desc[i], old, VSWAP_DESC_MEMORY);
 		if (vswap_desc_tag(old) == VSWAP_DESC_PHYS)
 			vswap_disk_run_add(&disk, vswap_phys_slot(old));
 	}
@@ -333,6 +334,7 @@ static int vswap_writepage_large(struct folio *folio,
 				 struct writeback_control *wbc)
 {
 	unsigned int i, nr = folio_nr_pages(folio), zero = 0, tiers;
+	struct mem_cgroup *memcg = folio_memcg(folio);
 	swp_entry_t disk;
 	unsigned long word;
 
@@ -353,19 +355,23 @@ static int vswap_writepage_large(struct folio *folio,
 	}
 
 	/* As 6.12 checks before every disk write. */
-	if (!mem_cgroup_zswap_writeback_enabled(folio_memcg(folio))) {
+	if (!mem_cgroup_zswap_writeback_enabled(memcg)) {
 		vswap_drop_range(folio);
 		goto keep;
 	}
-	/* The cgroup's tiers may have changed since the range was taken. */
-	tiers = swap_tiers_allowed(folio_memcg(folio));
+	/*
+	 * The cgroup's tiers may have changed since the range was taken; a
+	 * range kept stays charged, so only its tier need still be allowed.
+	 */
+	tiers = swap_tiers_allowed(memcg);
 	if (!vswap_range_on_disk(folio, tiers)) {
 		/*
 		 * Reclaim has unmapped the folio, and an unmapped anonymous
 		 * folio cannot be split: without a new range it stays.
 		 */
 		vswap_drop_range(folio);
-		disk = vswap_disk_range_alloc(folio_order(folio), tiers);
+		disk = vswap_disk_range_alloc(folio_order(folio),
+					      swap_tiers_usable(memcg, tiers, nr));
 		if (!disk.val)
 			goto keep;
 		vswap_range_set_disk(folio->swap, disk, nr);
@@ -405,7 +411,10 @@ keep:
  */
 int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
 {
+	struct mem_cgroup *memcg = folio_memcg(folio);
+	unsigned int allowed, usable;
 	unsigned long word;
+	bool tried;
 	swp_entry_t slot;
 
 	if (vswap_recharge(folio)) {
@@ -429,7 +438,12 @@ int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
 		return 0;
 	}
 
-	/* zswap puts its entry into the descriptor (vswap_zswap_store()). */
+	/*
+	 * zswap puts its entry into the descriptor (vswap_zswap_store()).  It
+	 * counts its own events: at the cgroup's limit, or rejecting the page.
+	 */
+	allowed = swap_tiers_allowed(memcg);
+	tried = zswap_is_enabled() && (allowed & BIT(SWAP_TIER_ZSWAP));
 	if (zswap_store(folio)) {
 		count_vm_event(VSWAP_ZSWAP);
 		vswap_note_stored(folio);
@@ -439,19 +453,19 @@ int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
 
 	vswap_desc_set(folio, VSWAP_DESC_MEMORY);
 	/* As upstream: memory.zswap.writeback=0 keeps pages off the disk. */
-	if (!mem_cgroup_zswap_writeback_enabled(folio_memcg(folio))) {
-		vswap_note_kept(folio);
-		folio_mark_dirty(folio);
-		return AOP_WRITEPAGE_ACTIVATE;
-	}
+	if (!mem_cgroup_zswap_writeback_enabled(memcg))
+		goto keep;
 
-	slot = vswap_disk_slot_alloc(swap_tiers_allowed(folio_memcg(folio)));
+	usable = swap_tiers_usable(memcg, allowed, 1);
+	slot = vswap_disk_slot_alloc(usable);
+	tried |= swap_tiers_have_device(allowed);
+	swap_tiers_count_passed(memcg, allowed, usable, slot.val ?
+				swap_type_tier_id(swp_type(slot)) :
+				SWAP_TIER_NONE);
 	if (!slot.val) {
 		/* No backend took it: keep it, never lose it. */
 		count_vm_event(VSWAP_REJECT_NODISK);
-		vswap_note_kept(folio);
-		folio_mark_dirty(folio);
-		return AOP_WRITEPAGE_ACTIVATE;
+		goto keep;
 	}
 	vswap_desc_set(folio, vswap_phys_desc(slot));
 	count_vm_event(VSWAP_DISK);
@@ -459,6 +473,14 @@ int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
 	/* The IO paths find the slot through swap_folio_slot(). */
 	__swap_writepage(folio, wbc);
 	return 0;
+
+keep:
+	/* A tier was tried and none took the page: memory.swap.events. */
+	if (tried && memcg)
+		memcg_memory_event(memcg, MEMCG_SWAP_FAIL);
+	vswap_note_kept(folio);
+	folio_mark_dirty(folio);
+	return AOP_WRITEPAGE_ACTIVATE;
 }
 
 /**
@@ -631,7 +653,7 @@ struct zswap_entry *vswap_zswap_store(swp_entry_t entry,
 	unsigned long *slot = vswap_desc(entry);
 	unsigned long old = READ_ONCE(*slot);
 
-	vswap_desc_replace(slot, old, vswap_zswap_desc(zentry));
+	vswap_desc_replace(entry, slot, old, vswap_zswap_desc(zentry));
 	if (vswap_desc_tag(old) == VSWAP_DESC_ZSWAP)
 		return vswap_desc_zswap(old);
 	/* A disk copy would now be stale; vswap_writepage() dropped it. */
@@ -666,7 +688,7 @@ struct zswap_entry *vswap_zswap_erase(swp_entry_t entry)
 	old = READ_ONCE(*slot);
 	if (vswap_desc_tag(old) != VSWAP_DESC_ZSWAP)
 		return NULL;
-	vswap_desc_replace(slot, old, VSWAP_DESC_MEMORY);
+	vswap_desc_replace(entry, slot, old, VSWAP_DESC_MEMORY);
 	return vswap_desc_zswap(old);
 }
 

@@ -473,13 +473,36 @@ void vswap_range_set_disk(swp_entry_t entry, swp_entry_t disk,
 	unsigned long *desc = vswap_desc(entry), old;
 	unsigned int i;
 
+	/* Charged now if the range has its record, else by the caller. */
+	swap_tiers_charge(entry, SWAP_TIER_NONE,
+			  swap_type_charge_tier(swp_type(disk)), nr);
 	for (i = 0; i < nr; i++, disk.val++) {
 		old = READ_ONCE(desc[i]);
+		VM_WARN_ON_ONCE(vswap_desc_tier(old) != SWAP_TIER_NONE);
 		WRITE_ONCE(desc[i], vswap_phys_desc(disk));
 		if (vswap_desc_tag(old) != VSWAP_DESC_EMPTY)
 			this_cpu_dec(vswap_nr_desc[vswap_desc_tag(old)]);
 	}
 	this_cpu_add(vswap_nr_desc[VSWAP_DESC_PHYS], nr);
+}
+
+/**
+ * vswap_tiers_charge_new - Charge the tier of a new large folio's range.
+ * @folio: the folio, whose swap charge folio_alloc_swap() just took
+ * @entry: its first virtual slot
+ *
+ * vswap_alloc() points a large folio's slots at a disk range before
+ * mem_cgroup_try_charge_swap() records the slots' cgroup, so the range's
+ * tier is charged here, once the record exists.  Order-0 slots start in
+ * memory, on no tier.
+ */
+void vswap_tiers_charge_new(struct folio *folio, swp_entry_t entry)
+{
+	if (!is_vswap_entry(entry) || !folio_test_large(folio))
+		return;
+	swap_tiers_charge(entry, SWAP_TIER_NONE,
+			  vswap_desc_tier(READ_ONCE(*vswap_desc(entry))),
+			  folio_nr_pages(folio));
 }
 
 /*
@@ -492,7 +515,8 @@ void vswap_range_set_disk(swp_entry_t entry, swp_entry_t disk,
 static swp_entry_t vswap_alloc_large(struct folio *folio, bool *classic)
 {
 	struct swap_info_struct *si = vswap_si;
-	unsigned int nr = folio_nr_pages(folio);
+	struct mem_cgroup *memcg = folio_memcg(folio);
+	unsigned int nr = folio_nr_pages(folio), tiers;
 	int order = folio_order(folio);
 	swp_entry_t entry, disk;
 	unsigned long seen;
@@ -500,10 +524,10 @@ static swp_entry_t vswap_alloc_large(struct folio *folio, bool *classic)
 
 	*classic = false;
 	/* A cgroup that keeps its pages off the disk: they may go to zswap. */
-	if (!mem_cgroup_zswap_writeback_enabled(folio_memcg(folio)))
+	if (!mem_cgroup_zswap_writeback_enabled(memcg))
 		return (swp_entry_t){ 0 };
-	disk = vswap_disk_range_alloc(order,
-				      swap_tiers_allowed(folio_memcg(folio)));
+	tiers = swap_tiers_usable(memcg, swap_tiers_allowed(memcg), nr);
+	disk = vswap_disk_range_alloc(order, tiers);
 	if (!disk.val)
 		return disk;
 
@@ -551,8 +575,14 @@ swp_entry_t vswap_alloc(struct folio *folio, bool *classic)
 	*classic = true;
 	if (!si)
 		return (swp_entry_t){ 0 };
-	/* No tier would take its data: no entry, as no device slot either. */
-	tiers = swap_tiers_allowed(folio_memcg(folio));
+	/*
+	 * No tier would take its data, or all are at the cgroup's limits: no
+	 * entry, as no device slot either, so that reclaim leaves the folio
+	 * mapped, as at memory.swap.max.
+	 */
+	tiers = swap_tiers_usable(folio_memcg(folio),
+				  swap_tiers_allowed(folio_memcg(folio)),
+				  folio_nr_pages(folio));
 	if (!((tiers & BIT(SWAP_TIER_ZSWAP)) && zswap_is_enabled()) &&
 	    !swap_tiers_have_device(tiers)) {
 		*classic = false;
@@ -630,8 +660,11 @@ void vswap_free_slot(swp_entry_t entry)
 
 	if (vswap_desc_tag(desc) == VSWAP_DESC_PHYS)
 		vswap_disk_slot_free(vswap_phys_slot(desc));
-	if (vswap_desc_tag(desc) != VSWAP_DESC_EMPTY)
+	if (vswap_desc_tag(desc) != VSWAP_DESC_EMPTY) {
+		/* The tier first: uncharging the swap drops the record. */
+		vswap_charge_move(entry, desc, VSWAP_DESC_EMPTY, 1);
 		mem_cgroup_uncharge_swap(entry, 1);
+	}
 	cache = raw_cpu_ptr(&vswap_slot_cache);
 	spin_lock(&cache->ret_lock);
 	if (unlikely(!cache->ret_online)) {
@@ -665,12 +698,15 @@ void vswap_release(swp_entry_t entry, unsigned int nr)
 	swp_entry_t charged = entry, slot = entry;
 	unsigned int i, nr_charged = 0;
 	unsigned short id = 0, slot_id;
+	int tier = SWAP_TIER_NONE, slot_tier;
 	unsigned long desc;
 
 	lockdep_assert_held(&vswap_si->lock);
 	/*
 	 * A large folio's range is freed as 6.12 frees a classic range: its
-	 * disk range at once, and its charge with one uncharge per memcg run.
+	 * disk range at once, and its charges with one uncharge per run of
+	 * slots of one memcg on one tier; the tier first, as uncharging the
+	 * swap drops the records.
 	 */
 	for (i = 0; i < nr; i++, slot.val++) {
 		desc = vswap_slot_clear(slot);
@@ -679,20 +715,26 @@ void vswap_release(swp_entry_t entry, unsigned int nr)
 		if (vswap_desc_tag(desc) == VSWAP_DESC_PHYS)
 			vswap_disk_run_add(&disk, vswap_phys_slot(desc));
 		slot_id = lookup_swap_cgroup_id(slot);
-		if (nr_charged && (slot_id != id ||
+		slot_tier = vswap_desc_tier(desc);
+		if (nr_charged && (slot_id != id || slot_tier != tier ||
 				   slot.val != charged.val + nr_charged)) {
+			swap_tiers_charge(charged, tier, SWAP_TIER_NONE,
+					  nr_charged);
 			mem_cgroup_uncharge_swap(charged, nr_charged);
 			nr_charged = 0;
 		}
 		if (!nr_charged) {
 			charged = slot;
 			id = slot_id;
+			tier = slot_tier;
 		}
 		nr_charged++;
 	}
 	vswap_disk_run_flush(&disk);
-	if (nr_charged)
+	if (nr_charged) {
+		swap_tiers_charge(charged, tier, SWAP_TIER_NONE, nr_charged);
 		mem_cgroup_uncharge_swap(charged, nr_charged);
+	}
 	/* Last: this may give the records and table back. */
 	for (i = 0; i < nr; i++, entry.val++)
 		vswap_slot_unhold(swp_offset(entry));

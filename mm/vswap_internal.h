@@ -16,6 +16,7 @@
 #include <linux/swapops.h>
 
 #include "swap.h"		/* SWAPFILE_CLUSTER */
+#include "swap_tier.h"
 
 /*********************************
  * descriptor encoding
@@ -161,16 +162,48 @@ static inline unsigned long *vswap_desc(swp_entry_t entry)
 }
 
 /*
- * Replace descriptor @old at @slot by @desc.  The caller excludes every other
- * writer: it holds the slot's swap cache folio locked, or the slot has no
- * swap count and no swap cache left and is being freed.
+ * The swap tier a descriptor's data is on, which its slot's cgroup is
+ * charged for in memory.swap.tiers.current.
  */
-static inline void vswap_desc_replace(unsigned long *slot,
+static inline int vswap_desc_tier(unsigned long desc)
+{
+	switch (vswap_desc_tag(desc)) {
+	case VSWAP_DESC_ZSWAP:
+		return SWAP_TIER_ZSWAP;
+	case VSWAP_DESC_PHYS:
+		return swap_type_charge_tier(swp_type(vswap_phys_slot(desc)));
+	default:
+		return SWAP_TIER_NONE;
+	}
+}
+
+/*
+ * Move the tier charge of @nr slots from @entry, whose data leaves the
+ * backend of descriptor @old for that of @desc ("Usage and limits" in
+ * Documentation/mm/swap_tiers.rst).  Staying in a tier costs a comparison.
+ */
+static inline void vswap_charge_move(swp_entry_t entry, unsigned long old,
+				     unsigned long desc, unsigned int nr)
+{
+	int from = vswap_desc_tier(old), to = vswap_desc_tier(desc);
+
+	if (from != to)
+		swap_tiers_charge(entry, from, to, nr);
+}
+
+/*
+ * Replace descriptor @old at @slot, @entry's, by @desc.  The caller
+ * excludes every other writer: it holds the slot's swap cache folio
+ * locked, or the slot has no swap count and no swap cache left and is
+ * being freed.
+ */
+static inline void vswap_desc_replace(swp_entry_t entry, unsigned long *slot,
 				      unsigned long old, unsigned long desc)
 {
 	WRITE_ONCE(*slot, desc);
 	this_cpu_dec(vswap_nr_desc[vswap_desc_tag(old)]);
 	this_cpu_inc(vswap_nr_desc[vswap_desc_tag(desc)]);
+	vswap_charge_move(entry, old, desc, 1);
 }
 
 /*
@@ -180,10 +213,11 @@ static inline void vswap_desc_replace(unsigned long *slot,
 static inline void vswap_desc_set_nr(struct folio *folio, unsigned int i,
 				     unsigned long desc)
 {
-	unsigned long *slot = vswap_desc(folio->swap) + i;
+	swp_entry_t entry = { folio->swap.val + i };
+	unsigned long *slot = vswap_desc(entry);
 
 	VM_WARN_ON_ONCE_FOLIO(!folio_test_locked(folio), folio);
-	vswap_desc_replace(slot, READ_ONCE(*slot), desc);
+	vswap_desc_replace(entry, slot, READ_ONCE(*slot), desc);
 }
 
 static inline void vswap_desc_set(struct folio *folio, unsigned long desc)

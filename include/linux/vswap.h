@@ -66,6 +66,7 @@ static inline bool is_vswap_device(struct swap_info_struct *si)
 bool vswap_enabled(void);
 long vswap_nr_free(struct mem_cgroup *memcg);
 swp_entry_t vswap_alloc(struct folio *folio, bool *classic);
+void vswap_tiers_charge_new(struct folio *folio, swp_entry_t entry);
 int vswap_writepage(struct folio *folio, struct writeback_control *wbc);
 bool vswap_read_folio(struct folio *folio);
 void vswap_release(swp_entry_t entry, unsigned int nr);
@@ -128,6 +129,11 @@ static inline swp_entry_t vswap_alloc(struct folio *folio, bool *classic)
 {
 	*classic = true;
 	return (swp_entry_t){ 0 };
+}
+
+static inline void vswap_tiers_charge_new(struct folio *folio,
+					  swp_entry_t entry)
+{
 }
 
 static inline int vswap_writepage(struct folio *folio,

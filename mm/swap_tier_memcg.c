@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Swap tiers per cgroup: which tiers a cgroup's pages may go to and how
+ * much of each (memory.swap.tiers.max), how much they hold
+ * (memory.swap.tiers.current), and why pages went past a tier
+ * (memory.swap.tiers.events).
+ *
+ * Design: "Per-cgroup policy" and "Usage and limits" in
+ * Documentation/mm/swap_tiers.rst.
+ */
+
+#define pr_fmt(fmt) "swap_tier: " fmt
+
+#include <linux/atomic.h>
+#include <linux/cache.h>
+#include <linux/cgroup.h>
+#include <linux/ctype.h>
+#include <linux/kstrtox.h>
+#include <linux/memcontrol.h>
+#include <linux/page_counter.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/static_key.h>
+#include <linux/string.h>
+#include <linux/swap_cgroup.h>
+
+#include "swap_tier.h"
+
+/*
+ * One per non-root memcg.  The swap-out path reads the masks and limits
+ * of the page's memcg and its ancestors; usage is written by every CPU
+ * that swaps a page of the memcg or a descendant, so it has a cacheline of
+ * its own.
+ */
+struct swap_tiers_memcg {
+	unsigned int off;			/* ids whose limit is 0 */
+	unsigned int limited;			/* ids with a byte limit */
+	unsigned long max[SWAP_TIER_IDS];	/* pages; PAGE_COUNTER_MAX */
+	atomic_long_t events[SWAP_TIER_IDS][SWAP_TIER_NR_EVENTS];
+	/* Pages on each tier, of this memcg and its descendants. */
+	atomic_long_t usage[SWAP_TIER_IDS] ____cacheline_aligned_in_smp;
+};
+
+/* Set once a cgroup first leaves a tier out: until then all are allowed. */
+static DEFINE_STATIC_KEY_FALSE(swap_tiers_policy);
+/* Set once a cgroup first writes a byte limit: until then none is checked. */
+static DEFINE_STATIC_KEY_FALSE(swap_tiers_limits);
+
+static const char * const swap_tier_event_names[SWAP_TIER_NR_EVENTS] = {
+	[SWAP_TIER_EVENT_LIMIT] = "limit",
+	[SWAP_TIER_EVENT_FULL] = "full",
+};
+
+/* The memcg's state, or NULL for the root (and a NULL memcg). */
+static struct swap_tiers_memcg *swap_tiers_of(struct mem_cgroup *memcg)
+{
+	return memcg ? memcg->swap_tiers : NULL;
+}
+
+/*********************************
+ * allowed and usable tiers
+ **********************************/
+
+/**
+ * swap_tiers_allowed - The tiers a cgroup's pages may be swapped to.
+ * @memcg: the cgroup, or NULL
+ *
+ * Every tier that neither the cgroup nor an ancestor set to 0.  Asked a
+ * few times per page swapped out, each a walk up the hierarchy reading one
+ * word per level; until some cgroup first sets a 0 it reads nothing but a
+ * static key.
+ *
+ * Return: a mask of tier ids.
+ */
+unsigned int swap_tiers_allowed(struct mem_cgroup *memcg)
+{
+	struct swap_tiers_memcg *st;
+	unsigned int off = 0;
+
+	if (!static_branch_unlikely(&swap_tiers_policy))
+		return SWAP_TIERS_ALL;
+	for (; (st = swap_tiers_of(memcg)); memcg = parent_mem_cgroup(memcg))
+		off |= READ_ONCE(st->off);
+	return ~off;
+}
+
+/**
+ * swap_tiers_usable - The tiers with room for a cgroup's pages.
+ * @memcg: the cgroup, or NULL
+ * @tiers: the tiers to ask about, usually swap_tiers_allowed()
+ * @nr: the number of pages to place
+ *
+ * Leaves out of @tiers each tier on which the cgroup or an ancestor would
+ * go over its byte limit with @nr more pages.  The answer is a snapshot:
+ * the charge follows when the data reaches the tier, so racing swap-outs
+ * may overshoot a limit by the pages in flight.
+ *
+ * Return: a mask of tier ids, a subset of @tiers.
+ */
+unsigned int swap_tiers_usable(struct mem_cgroup *memcg, unsigned int tiers,
+			       unsigned int nr)
+{
+	struct swap_tiers_memcg *st;
+	unsigned long limited;
+	int id;
+
+	if (!static_branch_unlikely(&swap_tiers_limits))
+		return tiers;
+	for (; (st = swap_tiers_of(memcg)); memcg = parent_mem_cgroup(memcg)) {
+		limited = READ_ONCE(st->limited) & tiers;
+		for_each_set_bit(id, &limited, SWAP_TIER_IDS)
+			if (atomic_long_read(&st->usage[id]) + nr >
+			    READ_ONCE(st->max[id]))
+				tiers &= ~BIT(id);
+	}
+	return tiers;
+}
+
+/**
+ * swap_tiers_allow_devices - May a cgroup's pages go to any swap device?
+ * @memcg: the cgroup, or NULL
+ *
+ * Return: false if the cgroup or its ancestors left out every device tier.
+ */
+bool swap_tiers_allow_devices(struct mem_cgroup *memcg)
+{
+	if (!static_branch_unlikely(&swap_tiers_policy))
+		return true;
+	return swap_tiers_have_device(swap_tiers_allowed(memcg));
+}
+
+/*********************************
+ * usage
+ **********************************/
+
+/**
+ * swap_tiers_charge - Move a slot's charge from one tier to another.
+ * @entry: the first of @nr virtual slots, whose swap_cgroup records name
+ *	   one memcg (or none)
+ * @from: the tier id the slots' data leaves, or SWAP_TIER_NONE
+ * @to: the tier id it goes to, or SWAP_TIER_NONE
+ * @nr: the number of slots
+ *
+ * Called by the virtual swap layer when descriptors change, by their one
+ * writer, so a charge is never moved twice.  The record keeps its memcg
+ * from being freed.  cgroup v1 does not count tiers: its records change
+ * hands at swap-in and swap-out, not with the data.
+ */
+void swap_tiers_charge(swp_entry_t entry, int from, int to, unsigned int nr)
+{
+	struct swap_tiers_memcg *st;
+	struct mem_cgroup *memcg;
+	unsigned short id;
+	long left;
+
+	if (from == to || mem_cgroup_disabled() ||
+	    !cgroup_subsys_on_dfl(memory_cgrp_subsys))
+		return;
+	id = lookup_swap_cgroup_id(entry);
+	if (!id)
+		return;
+	rcu_read_lock();
+	memcg = mem_cgroup_from_id(id);
+	for (; (st = swap_tiers_of(memcg)); memcg = parent_mem_cgroup(memcg)) {
+		if (from != SWAP_TIER_NONE) {
+			left = atomic_long_sub_return(nr, &st->usage[from]);
+			VM_WARN_ON_ONCE(left < 0);
+		}
+		if (to != SWAP_TIER_NONE)
+			atomic_long_add(nr, &st->usage[to]);
+	}
+	rcu_read_unlock();
+}
+
+/*********************************
+ * events
+ **********************************/
+
+/**
+ * swap_tiers_event - Count a page that went past a tier.
+ * @memcg: the page's cgroup, or NULL
+ * @id: the tier
+ * @event: why
+ *
+ * Counted in the cgroup and every ancestor, as memory.events.
+ */
+void swap_tiers_event(struct mem_cgroup *memcg, int id,
+		      enum swap_tier_event event)
+{
+	struct swap_tiers_memcg *st;
+
+	for (; (st = swap_tiers_of(memcg)); memcg = parent_mem_cgroup(memcg))
+		atomic_long_inc(&st->events[id][event]);
+}
+
+/**
+ * swap_tiers_count_passed - Count the device tiers a page went past.
+ * @memcg: the page's cgroup, or NULL
+ * @allowed: the tiers it was allowed
+ * @usable: the tiers it was offered, @allowed less those at a limit
+ * @taken: the tier id that took it, or SWAP_TIER_NONE if none did
+ *
+ * The device tiers are tried top down, so every allowed tier above @taken
+ * was either at a limit or tried and full.
+ */
+void swap_tiers_count_passed(struct mem_cgroup *memcg, unsigned int allowed,
+			     unsigned int usable, int taken)
+{
+	int pos = 0, idx, id;
+
+	if (!swap_tiers_of(memcg))
+		return;
+	while ((idx = swap_tiers_next_allowed(allowed, &pos)) !=
+	       SWAP_TIER_NONE) {
+		id = swap_tier_id_of_idx(idx);
+		if (id == taken)
+			break;
+		swap_tiers_event(memcg, id, usable & BIT(id) ?
+				 SWAP_TIER_EVENT_FULL : SWAP_TIER_EVENT_LIMIT);
+	}
+}
+
+/*********************************
+ * a cgroup's state
+ **********************************/
+
+/**
+ * swap_tiers_memcg_alloc - Give a new non-root cgroup its tier state.
+ * @memcg: the cgroup
+ *
+ * Every tier starts at "max".
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int swap_tiers_memcg_alloc(struct mem_cgroup *memcg)
+{
+	struct swap_tiers_memcg *st;
+	int id;
+
+	st = kzalloc(sizeof(*st), GFP_KERNEL_ACCOUNT);
+	if (!st)
+		return -ENOMEM;
+	for (id = 0; id < SWAP_TIER_IDS; id++)
+		st->max[id] = PAGE_COUNTER_MAX;
+	memcg->swap_tiers = st;
+	return 0;
+}
+
+/**
+ * swap_tiers_memcg_free - Free a cgroup's tier state.
+ * @memcg: the cgroup, which no swap_cgroup record names any more
+ */
+void swap_tiers_memcg_free(struct mem_cgroup *memcg)
+{
+	struct swap_tiers_memcg *st = memcg->swap_tiers;
+	int id;
+
+	if (!st)
+		return;
+	for (id = 0; id < SWAP_TIER_IDS; id++)
+		VM_WARN_ONCE(atomic_long_read(&st->usage[id]),
+			     "tier %d usage %ld at free\n", id,
+			     atomic_long_read(&st->usage[id]));
+	kfree(st);
+	memcg->swap_tiers = NULL;
+}
+
+/* Under swap_tiers_lock(): a tier's id and name stay together. */
+static void swap_tiers_set_max(struct swap_tiers_memcg *st, int id,
+			       unsigned long max)
+{
+	WRITE_ONCE(st->max[id], max);
+	if (max)
+		WRITE_ONCE(st->off, st->off & ~BIT(id));
+	else
+		WRITE_ONCE(st->off, st->off | BIT(id));
+	if (max && max != PAGE_COUNTER_MAX)
+		WRITE_ONCE(st->limited, st->limited | BIT(id));
+	else
+		WRITE_ONCE(st->limited, st->limited & ~BIT(id));
+}
+
+/**
+ * swap_tiers_memcg_reset - Forget removed tiers in every cgroup.
+ * @ids: the removed tiers' ids
+ *
+ * Under swap_tiers_lock(), so that a tier created again in the same slot
+ * starts at "max" with no events.  A removed tier had no device, so no
+ * usage.
+ */
+void swap_tiers_memcg_reset(unsigned int ids)
+{
+	unsigned long mask = ids;
+	struct swap_tiers_memcg *st;
+	struct mem_cgroup *memcg;
+	int id, ev;
+
+	if (!ids)
+		return;
+	for (memcg = mem_cgroup_iter(NULL, NULL, NULL); memcg;
+	     memcg = mem_cgroup_iter(NULL, memcg, NULL)) {
+		st = swap_tiers_of(memcg);
+		if (!st)
+			continue;
+		for_each_set_bit(id, &mask, SWAP_TIER_IDS) {
+			swap_tiers_set_max(st, id, PAGE_COUNTER_MAX);
+			for (ev = 0; ev < SWAP_TIER_NR_EVENTS; ev++)
+				atomic_long_set(&st->events[id][ev], 0);
+			VM_WARN_ON_ONCE(atomic_long_read(&st->usage[id]));
+		}
+		cond_resched();
+	}
+}
+
+/*********************************
+ * the files
+ **********************************/
+
+/**
+ * swap_tiers_max_show - Show memory.swap.tiers.max.
+ * @m: the file
+ * @memcg: its cgroup
+ *
+ * zswap first, then the device tiers, highest first.
+ *
+ * Return: 0.
+ */
+int swap_tiers_max_show(struct seq_file *m, struct mem_cgroup *memcg)
+{
+	struct swap_tiers_memcg *st = swap_tiers_of(memcg);
+	const char *name;
+	unsigned long max;
+	int pos, id;
+
+	swap_tiers_lock();
+	for (pos = 0; (id = swap_tier_nth(pos, &name)) != SWAP_TIER_NONE;
+	     pos++) {
+		max = READ_ONCE(st->max[id]);
+		if (max == PAGE_COUNTER_MAX)
+			seq_printf(m, "%s max\n", name);
+		else
+			seq_printf(m, "%s %llu\n", name, (u64)max * PAGE_SIZE);
+	}
+	swap_tiers_unlock();
+	return 0;
+}
+
+/*
+ * "max", or bytes as memory.max takes them (a K, M, G, T, P or E suffix)
+ * but strictly: digits first, no overflow.  Into whole pages.
+ */
+static int swap_tiers_parse_max(const char *value, unsigned long *pages)
+{
+	static const char suffixes[] = "KMGTPE";
+	size_t len = strlen(value);
+	unsigned int shift = 0;
+	const char *suffix;
+	char num[24];
+	u64 bytes;
+
+	if (!strcmp(value, "max")) {
+		*pages = PAGE_COUNTER_MAX;
+		return 0;
+	}
+	suffix = len ? strchr(suffixes, toupper(value[len - 1])) : NULL;
+	if (suffix) {
+		shift = 10 * (suffix - suffixes + 1);
+		len--;
+	}
+	if (!len || len >= sizeof(num) || !isdigit(value[0]))
+		return -EINVAL;
+	memcpy(num, value, len);
+	num[len] = '\0';
+	if (kstrtou64(num, 0, &bytes) || bytes > (U64_MAX >> shift))
+		return -EINVAL;
+	*pages = min_t(u64, (bytes << shift) >> PAGE_SHIFT, PAGE_COUNTER_MAX);
+	return 0;
+}
+
+/**
+ * swap_tiers_max_write - Write memory.swap.tiers.max.
+ * @memcg: the cgroup
+ * @buf: one "TIER VALUE" pair: "max", or bytes with a K/M/G/... suffix
+ *
+ * Return: 0, or -EINVAL for anything else, the cgroup unchanged.
+ */
+int swap_tiers_max_write(struct mem_cgroup *memcg, char *buf)
+{
+	struct swap_tiers_memcg *st = swap_tiers_of(memcg);
+	char *name, *value, *extra;
+	unsigned long max;
+	int id, err;
+
+	buf = strim(buf);
+	name = strsep(&buf, " \t");
+	value = buf ? skip_spaces(buf) : NULL;
+	if (!*name || !value || !*value)
+		return -EINVAL;
+	extra = value + strcspn(value, " \t");
+	if (*extra)
+		return -EINVAL;
+	err = swap_tiers_parse_max(value, &max);
+	if (err)
+		return err;
+	/* Before the mutex: enabling a key takes the CPU hotplug lock. */
+	if (!max)
+		static_branch_enable(&swap_tiers_policy);
+	else if (max != PAGE_COUNTER_MAX)
+		static_branch_enable(&swap_tiers_limits);
+
+	swap_tiers_lock();
+	id = swap_tier_id_by_name(name);
+	if (id == SWAP_TIER_NONE)
+		err = -EINVAL;
+	else
+		swap_tiers_set_max(st, id, max);
+	swap_tiers_unlock();
+	return err;
+}
+
+/**
+ * swap_tiers_current_show - Show memory.swap.tiers.current.
+ * @m: the file
+ * @memcg: its cgroup
+ *
+ * Bytes of the cgroup's and its descendants' swapped data on each tier,
+ * at its uncompressed size.
+ *
+ * Return: 0.
+ */
+int swap_tiers_current_show(struct seq_file *m, struct mem_cgroup *memcg)
+{
+	struct swap_tiers_memcg *st = swap_tiers_of(memcg);
+	const char *name;
+	long usage;
+	int pos, id;
+
+	swap_tiers_lock();
+	for (pos = 0; (id = swap_tier_nth(pos, &name)) != SWAP_TIER_NONE;
+	     pos++) {
+		usage = max(atomic_long_read(&st->usage[id]), 0L);
+		seq_printf(m, "%s %llu\n", name, (u64)usage * PAGE_SIZE);
+	}
+	swap_tiers_unlock();
+	return 0;
+}
+
+/**
+ * swap_tiers_events_show - Show memory.swap.tiers.events.
+ * @m: the file
+ * @memcg: its cgroup
+ *
+ * Nested-keyed: one line per tier, "TIER limit=N full=N".
+ *
+ * Return: 0.
+ */
+int swap_tiers_events_show(struct seq_file *m, struct mem_cgroup *memcg)
+{
+	struct swap_tiers_memcg *st = swap_tiers_of(memcg);
+	const char *name;
+	int pos, id, ev;
+
+	swap_tiers_lock();
+	for (pos = 0; (id = swap_tier_nth(pos, &name)) != SWAP_TIER_NONE;
+	     pos++) {
+		seq_puts(m, name);
+		for (ev = 0; ev < SWAP_TIER_NR_EVENTS; ev++)
+			seq_printf(m, " %s=%lu", swap_tier_event_names[ev],
+				   atomic_long_read(&st->events[id][ev]));
+		seq_putc(m, '\n');
+	}
+	swap_tiers_unlock();
+	return 0;
+}
