@@ -4,9 +4,11 @@
  *
  * Every non-root cgroup has the file: one "TIER VALUE" line per tier,
  * zswap first, then the device tiers of /sys/kernel/mm/swap/tiers highest
- * first, VALUE "max" (the default) or "0".  A write sets one tier of the
- * cgroup: exactly one "TIER max" or "TIER 0" pair; anything else is EINVAL
- * and changes nothing.  A tier that the cgroup or any ancestor set to 0
+ * first, VALUE "max" (the default), "0" or a byte limit (in pages, shown
+ * in bytes).  A write sets one tier of the cgroup: exactly one "TIER
+ * VALUE" pair, the value as memory.max takes it; anything else is EINVAL
+ * and changes nothing.  memory.swap.tiers.current and .events list the
+ * same tiers in the same order.  A tier that the cgroup or any ancestor set to 0
  * gets none of the cgroup's pages; a removed device tier's setting goes
  * with it, and a tier created later starts at "max" everywhere.
  *
@@ -62,20 +64,27 @@
 /* What reclaim may leave behind, and the slack of disk usage: "a little". */
 #define SLACK_KB	1024L
 
+/* @cg's @file must read @want. */
+static void expect_file(struct __test_metadata *_metadata, const char *cg,
+			const char *file, const char *want)
+{
+	char got[512];
+	int ret = cg_read(cg, file, got, sizeof(got));
+
+	ASSERT_EQ(0, ret) {
+		TH_LOG("reading %s/%s: %s", cg, file, strerror(-ret));
+	}
+	EXPECT_EQ(0, strcmp(want, got)) {
+		TH_LOG("%s/%s reads \"%s\"", cg, file, escaped(got));
+		TH_LOG("want \"%s\"", escaped(want));
+	}
+}
+
 /* @cg's memory.swap.tiers.max must read @want. */
 static void expect_tiers_max(struct __test_metadata *_metadata, const char *cg,
 			     const char *want)
 {
-	char got[512];
-	int ret = cg_read(cg, TIERS_MAX, got, sizeof(got));
-
-	ASSERT_EQ(0, ret) {
-		TH_LOG("reading %s/%s: %s", cg, TIERS_MAX, strerror(-ret));
-	}
-	EXPECT_EQ(0, strcmp(want, got)) {
-		TH_LOG("%s/%s reads \"%s\"", cg, TIERS_MAX, escaped(got));
-		TH_LOG("want \"%s\"", escaped(want));
-	}
+	expect_file(_metadata, cg, TIERS_MAX, want);
 }
 
 /* Writing @text (one write()) to @cg's memory.swap.tiers.max must succeed. */
@@ -111,15 +120,18 @@ static void tiers_max_fail(struct __test_metadata *_metadata, const char *cg,
 	}
 }
 
-/* Writes that are not exactly one "TIER max" or "TIER 0" pair. */
+/* Writes that are not exactly one "TIER VALUE" pair. */
 static const char * const bad_writes[] = {
 	"\n",							/* empty */
 	"nosuch 0\n", "FAST 0\n", "Zswap max\n", "fast:0\n",	/* unknown tier */
-	"fast\n", "zswap\n", "max\n", "0\n",			/* no value */
+	"nosuch 1M\n",
+	"fast\n", "zswap\n", "max\n", "0\n", "1M\n",		/* no value */
 	"fast 0 slow 0\n", "fast 0\nslow 0\n", "zswap max fast max\n",
 	"fast 0 0\n", "fast max extra\n", "zswap 0 x\n",	/* extra tokens */
-	"fast 1M\n", "fast 1\n", "fast 4096\n", "fast -1\n",	/* not max or 0 */
-	"fast MAX\n", "fast maximum\n", "zswap 1M\n", "slow 1048576\n",
+	"fast 1M 2M\n",
+	"fast -1\n", "fast MAX\n", "fast maximum\n", "fast 1X\n",	/* bad value */
+	"zswap 1.5M\n", "slow 1M2\n", "slow M\n", "fast -4096\n",
+	"fast 99999999999999999999999\n",
 };
 
 static void bad_writes_fail(struct __test_metadata *_metadata, const char *cg)
@@ -193,6 +205,21 @@ TEST_F(cg, file_format)
 	tiers_max_ok(_metadata, CG, "slow max\n");
 	expect_tiers_max(_metadata, CG, "zswap max\nfast max\nslow max\n");
 
+	/* Byte values, as memory.max takes them: whole pages, in bytes. */
+	tiers_max_ok(_metadata, CG, "zswap 1M\n");
+	tiers_max_ok(_metadata, CG, "fast 8K");
+	tiers_max_ok(_metadata, CG, "slow 1G\n");
+	expect_tiers_max(_metadata, CG,
+			 "zswap 1048576\nfast 8192\nslow 1073741824\n");
+	tiers_max_ok(_metadata, CG, "fast 12287\n");	/* rounded down */
+	tiers_max_ok(_metadata, CG, "slow 0x2000\n");
+	expect_tiers_max(_metadata, CG,
+			 "zswap 1048576\nfast 8192\nslow 8192\n");
+	bad_writes_fail(_metadata, CG);
+	tiers_max_ok(_metadata, CG, "zswap max\n");
+	tiers_max_ok(_metadata, CG, "fast max\n");
+	tiers_max_ok(_metadata, CG, "slow max\n");
+
 	/* From all "max", and from a mix, so that any change shows. */
 	bad_writes_fail(_metadata, CG);
 	tiers_max_ok(_metadata, CG, "zswap 0\n");
@@ -200,6 +227,38 @@ TEST_F(cg, file_format)
 	expect_tiers_max(_metadata, CG, "zswap 0\nfast 0\nslow max\n");
 	bad_writes_fail(_metadata, CG);
 	expect_tiers_max(_metadata, CG, "zswap 0\nfast 0\nslow max\n");
+}
+
+/*
+ * memory.swap.tiers.current and memory.swap.tiers.events: not in the root
+ * cgroup; the tiers of memory.swap.tiers.max, in its order, all 0 in a
+ * new cgroup; a tier's lines go when it is removed.  Neither can be
+ * written.
+ */
+TEST_F(cg, usage_files_format)
+{
+	static const char * const files[] = { "memory.swap.tiers.current",
+					      "memory.swap.tiers.events" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		char path[256];
+
+		snprintf(path, sizeof(path), "%s/%s", CG_ROOT, files[i]);
+		EXPECT_NE(0, access(path, F_OK));
+		EXPECT_NE(0, write_file_at(CG, files[i], "zswap 0\n"));
+	}
+	expect_file(_metadata, CG, files[0], "zswap 0\n");
+	expect_file(_metadata, CG, files[1], "zswap limit=0 full=0\n");
+	ASSERT_EQ(0, write_file(SWAP_TIERS, TWO_TIERS));
+	expect_file(_metadata, CG, files[0], "zswap 0\nfast 0\nslow 0\n");
+	expect_file(_metadata, CG, files[1],
+		    "zswap limit=0 full=0\nfast limit=0 full=0\n"
+		    "slow limit=0 full=0\n");
+	ASSERT_EQ(0, write_file(SWAP_TIERS, "-fast"));
+	expect_file(_metadata, CG, files[0], "zswap 0\nslow 0\n");
+	expect_file(_metadata, CG, files[1],
+		    "zswap limit=0 full=0\nslow limit=0 full=0\n");
 }
 
 /*

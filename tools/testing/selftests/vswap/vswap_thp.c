@@ -45,28 +45,6 @@ struct thp_env {
 	char rotational[PATH_MAX];	/* the fast disk's queue/rotational */
 };
 
-/* The word in [brackets] of a THP "enabled" file, into @mode. */
-static int thp_mode(const char *path, char *mode, size_t len)
-{
-	char line[256], *open, *close;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return -errno;
-	if (!fgets(line, sizeof(line), f)) {
-		fclose(f);
-		return -EIO;
-	}
-	fclose(f);
-	open = strchr(line, '[');
-	close = open ? strchr(open, ']') : NULL;
-	if (!close || (size_t)(close - open) > len)
-		return -EINVAL;
-	*close = '\0';
-	snprintf(mode, len, "%s", open + 1);
-	return 0;
-}
-
 static const char *size_file(int kb, const char *file)
 {
 	static char path[256];
@@ -140,17 +118,6 @@ static int fast_disk_type(struct __test_metadata *_metadata, char *page,
 	if (vtype >= 0)
 		EXPECT_EQ(0, write_file(VSWAP_KNOB, "1"));
 	return type;
-}
-
-/* The queue/rotational file of the block device behind @dev. */
-static int rotational_path(const char *dev, char *path, size_t len)
-{
-	char real[PATH_MAX];
-
-	if (!realpath(dev, real))
-		return -errno;
-	snprintf(path, len, "/sys/block/%s/queue/rotational", basename(real));
-	return access(path, W_OK) ? -errno : 0;
 }
 
 /* Reclaim what the test's cgroup holds: clean swap cache folios go. */

@@ -5,6 +5,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -610,4 +612,35 @@ int function_fail(const char *func)
 long function_failures(void)
 {
 	return FAIL_BUDGET - read_long(FFN "times");
+}
+
+int thp_mode(const char *path, char *mode, size_t len)
+{
+	char line[256], *open, *close;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -errno;
+	if (!fgets(line, sizeof(line), f)) {
+		fclose(f);
+		return -EIO;
+	}
+	fclose(f);
+	open = strchr(line, '[');
+	close = open ? strchr(open, ']') : NULL;
+	if (!close || (size_t)(close - open) > len)
+		return -EINVAL;
+	*close = '\0';
+	snprintf(mode, len, "%s", open + 1);
+	return 0;
+}
+
+int rotational_path(const char *dev, char *path, size_t len)
+{
+	char real[PATH_MAX];
+
+	if (!realpath(dev, real))
+		return -errno;
+	snprintf(path, len, "/sys/block/%s/queue/rotational", basename(real));
+	return access(path, W_OK) ? -errno : 0;
 }

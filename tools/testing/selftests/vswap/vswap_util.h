@@ -133,4 +133,17 @@ int fill_in_cgroup(const char *cg, size_t limit, size_t npages,
  */
 int fork_check_cow(char *buf, size_t npages, uint64_t seed, uint64_t cow_seed);
 
+/*
+ * The word in [brackets] of a THP "enabled" file, e.g. "madvise", into
+ * @mode: 0, or -errno.
+ */
+int thp_mode(const char *path, char *mode, size_t len);
+
+/*
+ * The queue/rotational file of the block device behind @dev, into @path:
+ * 0 if it can be written, or -errno.  A device that says it does not
+ * rotate gets clusters at swapon, and with them large ranges.
+ */
+int rotational_path(const char *dev, char *path, size_t len);
+
 #endif
