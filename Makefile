@@ -3,7 +3,7 @@
 # Virtual swap for Linux 6.12: the only entry point.  See README.md.
 #
 #   make check     build everything and run the test suite in QEMU
-#   make run       boot with swap tiers and show where swapped pages went
+#   make run       swap tiers: three cgroups, three tiers, where the data went
 
 SHELL := /bin/bash
 H := harness
@@ -94,7 +94,7 @@ bench:
 	@$(MAKE) --no-print-directory initramfs
 	@$(H)/bench.sh
 
-## run           zswap over a fast and a slow disk under memory pressure
+## run           swap tiers (zswap, fast, slow), three cgroup policies, data verified
 run: kernel initramfs
 	@$(H)/run.sh
 

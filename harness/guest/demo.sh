@@ -1,110 +1,132 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# The "make run" workload, in the guest: zswap in front of a fast and a slow
-# disk, a memory-limited cgroup writing more than its limit, and a summary of
-# where the swapped pages went.
+# The "make run" workload, in the guest: swap tiers.  Three tiers - zswap,
+# a fast disk (tier "fast") and a slow disk (tier "slow") - and three
+# cgroups with different policies in memory.swap.tiers.max, each running
+# memhog past its memory.max at the same time:
 #
-# Environment: DEMO_MB (workload size, MiB), DEMO_LIMIT_MB (memory.max),
-# DEMO_POOL_PERCENT (zswap max_pool_percent).
+#   latency  zswap and the fast disk only             ("slow 0")
+#   batch    the slow disk only                       ("zswap 0", "fast 0")
+#   capped   DEMO_ZSWAP_MB of zswap, then the slow disk ("zswap NM", "fast 0")
+#
+# It prints where each cgroup's data is, per tier (memory.swap.tiers.current),
+# checks it against the policy, and has every memhog verify every byte.
+#
+# Environment: DEMO_MB (per cgroup, MiB), DEMO_LIMIT_MB (memory.max),
+# DEMO_ZSWAP_MB (capped's zswap limit), DEMO_POOL_PERCENT (zswap pool).
 
-MB=${DEMO_MB:-384}
-LIMIT=${DEMO_LIMIT_MB:-96}
-POOL=${DEMO_POOL_PERCENT:-4}
-CG=/sys/fs/cgroup/demo
+MB=${DEMO_MB:-128}
+LIMIT=${DEMO_LIMIT_MB:-48}
+ZCAP=${DEMO_ZSWAP_MB:-16}
+POOL=${DEMO_POOL_PERCENT:-20}
 Z=/sys/module/zswap/parameters
+TIERS=/sys/kernel/mm/swap/tiers
+VSWAP=/sys/kernel/mm/swap/vswap_enabled
+CGS="latency batch capped"
+rc=0
 
+# Virtual swap first: with it, a slot on a disk is taken only when data
+# goes there, and byte limits and usage per tier work.
+[ -w $VSWAP ] && echo 1 >$VSWAP
+echo "+slow:-1 +fast:10" >$TIERS || exit 1
 mkswap /dev/swap-fast >/dev/null && mkswap /dev/swap-slow >/dev/null || exit 1
 swapctl on /dev/swap-fast 10 || exit 1
 swapctl on /dev/swap-slow 5 || exit 1
 echo lz4 >$Z/compressor
 echo zsmalloc >$Z/zpool
 echo "$POOL" >$Z/max_pool_percent
-echo Y >$Z/shrinker_enabled
 echo Y >$Z/enabled
 
 echo +memory >/sys/fs/cgroup/cgroup.subtree_control
-mkdir -p $CG
-echo $((LIMIT << 20)) >$CG/memory.max
+for cg in $CGS; do
+	mkdir -p /sys/fs/cgroup/$cg
+	echo $((LIMIT << 20)) >/sys/fs/cgroup/$cg/memory.max
+done
+policy() { echo "$2" >/sys/fs/cgroup/$1/memory.swap.tiers.max || exit 1; }
+policy latency "slow 0"
+policy batch "zswap 0"
+policy batch "fast 0"
+policy capped "zswap ${ZCAP}M"
+policy capped "fast 0"
 
-# Run memhog ARGS in the cgroup and wait until it holds its memory; $pid.
+echo "== Linux $(uname -r), virtual swap $(cat $VSWAP 2>/dev/null || echo n/a)"
+echo "== tiers ($TIERS), zswap $(cat $Z/compressor)/$(cat $Z/zpool) on top:"
+sed 's/^/  /' $TIERS
+echo "== three cgroups, memory.max ${LIMIT}M each, each running memhog over $MB MiB"
+echo "   of mixed pages (zero, same-filled, compressible, incompressible):"
+for cg in $CGS; do
+	printf '  %-8s %s\n' $cg "$(tr '\n' ' ' </sys/fs/cgroup/$cg/memory.swap.tiers.max)"
+done
+
+# memhog in cgroup $1, holding its memory once written; its pid in pid_$1.
 start_memhog() {
-	sh -c "echo \$\$ >$CG/cgroup.procs && exec memhog $*" >/tmp/memhog.out 2>&1 &
-	pid=$!
+	sh -c "echo \$\$ >/sys/fs/cgroup/$1/cgroup.procs && exec memhog -H $MB" \
+		>/tmp/memhog.$1 2>&1 &
+	eval "pid_$1=$!"
+}
+# Wait until cgroup $1's memhog holds its memory (or is gone).
+wait_holding() {
 	i=0
-	while ! grep -q holding /tmp/memhog.out && kill -0 $pid 2>/dev/null; do
+	while ! grep -q holding /tmp/memhog.$1 && kill -0 "$(eval echo \$pid_$1)" 2>/dev/null; do
 		sleep 1
 		i=$((i + 1))
 		[ $i -gt 600 ] && break
 	done
-	cat /tmp/memhog.out
 }
+for cg in $CGS; do start_memhog $cg; done
+for cg in $CGS; do wait_holding $cg; done
 
-snap() {
-	for k in pswpin pswpout zswpin zswpout zswpwb swpin_zero swpout_zero; do
-		printf '%s %s\n' "$k" "$(awk -v k=$k '$1 == k { print $2 }' /proc/vmstat)"
-	done
-}
-snap >/tmp/before
-
-echo "== Linux $(uname -r): zswap ($(cat $Z/compressor)/$(cat $Z/zpool), pool limit $POOL% of RAM) over a fast and a slow disk"
-echo "== workload: memhog, $MB MiB of mixed pages (zero, same-filled, compressible, incompressible), 2 passes, in a cgroup with memory.max=${LIMIT}M"
-start_memhog -p 2 -H $MB
-
-kib() { awk -v d="$1" '$1 == d { print $4 }' /proc/swaps; }
-pages_kib() { echo $(($1 * 4)); }
-stored=$(cat /sys/kernel/debug/zswap/stored_pages)
-pool=$(cat /sys/kernel/debug/zswap/pool_total_size)
-wb=$(cat /sys/kernel/debug/zswap/written_back_pages)
-snap >/tmp/after
-delta() { awk -v k=$1 'NR == FNR { b[$1] = $2; next } $1 == k { print $2 - b[$1] }' /tmp/before /tmp/after; }
-
+kib() { echo $(($(awk -v t="$2" '$1 == t { print $2 }' /sys/fs/cgroup/$1/memory.swap.tiers.current) / 1024)); }
 echo
-echo "== where the swapped pages are now (workload still holding its memory)"
-printf '  %-28s %10s\n' "backend" "KiB"
-printf '  %-28s %10s  (%s pages, pool %s KiB)\n' "zswap pool (compressed RAM)" "$(pages_kib $stored)" "$stored" "$((pool / 1024))"
-printf '  %-28s %10s\n' "/dev/vda fast disk, prio 10" "$(kib /dev/vda)"
-printf '  %-28s %10s\n' "/dev/vdb slow disk, prio 5" "$(kib /dev/vdb)"
-printf '  %-28s %10s\n' "cgroup memory.swap.current" "$(($(cat $CG/memory.swap.current) / 1024))"
-printf '  %-28s %10s\n' "cgroup memory.zswap.current" "$(($(cat $CG/memory.zswap.current) / 1024))"
-echo
-echo "== counters during the workload (/proc/vmstat deltas)"
-for k in pswpout pswpin zswpout zswpin zswpwb swpout_zero swpin_zero; do
-	printf '  %-14s %8s\n' $k "$(delta $k)"
+echo "== where each cgroup's swapped data is (memory.swap.tiers.current, KiB)"
+printf '  %-8s %10s %10s %10s %12s\n' cgroup zswap fast slow swap.current
+for cg in $CGS; do
+	printf '  %-8s %10s %10s %10s %12s\n' $cg "$(kib $cg zswap)" "$(kib $cg fast)" \
+		"$(kib $cg slow)" "$(($(cat /sys/fs/cgroup/$cg/memory.swap.current) / 1024))"
 done
-printf '  %-14s %8s  (debugfs zswap/written_back_pages)\n' written_back "$wb"
+echo
+echo "== pages that went past a tier (memory.swap.tiers.events)"
+for cg in $CGS; do
+	sed "s/^/  $cg: /" /sys/fs/cgroup/$cg/memory.swap.tiers.events
+done
 echo
 echo "== /proc/swaps"
-cat /proc/swaps
+sed 's/^/  /' /proc/swaps
 
-kill -USR1 $pid
-wait $pid
-rc=$?
-tail -n 1 /tmp/memhog.out
-rmdir $CG 2>/dev/null
-[ $rc -eq 0 ] && echo "== data verified byte by byte: OK" || { echo "== DATA CHECK FAILED (memhog status $rc)"; exit $rc; }
-
-# The series: zswap with no swap device at all, through virtual swap.
-V=/sys/kernel/debug/vswap
-[ -w /sys/kernel/mm/swap/vswap_enabled ] || exit 0
-swapctl off /dev/swap-fast && swapctl off /dev/swap-slow || exit 1
-echo 1 >/sys/kernel/mm/swap/vswap_enabled
-mkdir -p $CG
-echo $((LIMIT << 20)) >$CG/memory.max
+# The policies, checked: what a cgroup may not use it did not use.
+check() {
+	if [ "$2" ]; then echo "  ok: $1"; else echo "  VIOLATED: $1"; rc=1; fi
+}
 echo
-echo "== virtual swap on, swap devices off: $((MB / 2)) MiB of compressible pages in the same cgroup"
-start_memhog -m text -H $((MB / 2))
-printf '  %-34s %10s\n' "virtual slots: in zswap" "$(cat $V/zswap)"
-printf '  %-34s %10s\n' "virtual slots: same-filled" "$(cat $V/same)"
-printf '  %-34s %10s\n' "virtual slots: only in memory" "$(cat $V/memory)"
-printf '  %-34s %10s\n' "virtual swap metadata (bytes)" "$(cat $V/metadata_bytes)"
-printf '  %-34s %10s\n' "cgroup memory.swap.current (KiB)" "$(($(cat $CG/memory.swap.current) / 1024))"
-printf '  %-34s %10s\n' "swap devices in /proc/swaps" "$(($(wc -l </proc/swaps) - 1))"
-kill -USR1 $pid
-wait $pid
-rc=$?
-tail -n 1 /tmp/memhog.out
-echo 0 >/sys/kernel/mm/swap/vswap_enabled
-rmdir $CG 2>/dev/null
-[ $rc -eq 0 ] && echo "== data verified byte by byte: OK" || echo "== DATA CHECK FAILED (memhog status $rc)"
+echo "== policy"
+check "latency has nothing on slow" "$([ "$(kib latency slow)" -eq 0 ] && echo y)"
+check "batch has nothing in zswap or on fast" \
+	"$([ "$(kib batch zswap)" -eq 0 ] && [ "$(kib batch fast)" -eq 0 ] && echo y)"
+check "capped has at most ${ZCAP} MiB (and a little in flight) in zswap" \
+	"$([ "$(kib capped zswap)" -le $(((ZCAP + 1) * 1024)) ] && echo y)"
+check "capped has nothing on fast" "$([ "$(kib capped fast)" -eq 0 ] && echo y)"
+check "capped went past zswap to slow" "$([ "$(kib capped slow)" -gt 0 ] && echo y)"
+zlimit=$(sed -n 's/^zswap limit=\([0-9]*\).*/\1/p' /sys/fs/cgroup/capped/memory.swap.tiers.events)
+check "capped's zswap limit counted pages sent on: $zlimit" "$([ "$zlimit" -gt 0 ] && echo y)"
+
+echo
+echo "== every memhog reads every byte back"
+for cg in $CGS; do
+	pid=$(eval echo \$pid_$cg)
+	kill -USR1 "$pid"
+	wait "$pid"
+	st=$?
+	printf '  %-8s %s\n' $cg "$(tail -n 1 /tmp/memhog.$cg)"
+	[ $st -eq 0 ] || { echo "  DATA CHECK FAILED in $cg (memhog status $st)"; rc=1; }
+done
+echo
+echo "== after exit, memory.swap.tiers.current is back to 0"
+for cg in $CGS; do
+	left=$(awk '{ s += $2 } END { print s }' /sys/fs/cgroup/$cg/memory.swap.tiers.current)
+	check "$cg: $left bytes left" "$([ "$left" -eq 0 ] && echo y)"
+	rmdir /sys/fs/cgroup/$cg 2>/dev/null
+done
+[ $rc -eq 0 ] && echo "== data verified byte by byte, policies kept: OK" ||
+	echo "== FAILED"
 exit $rc
