@@ -36,11 +36,14 @@ FIGURES = [
     ("throughput_nozswap", "out_sys", "zswap off: swap-out system s", "lower"),
     ("throughput_nozswap", "inout_mbps", "zswap off: swap-in+out MB/s", "higher"),
     ("throughput_nozswap", "inout_sys", "zswap off: swap-in+out system s", "lower"),
+    # Swap tiers (issue 12): throughput in a cgroup restricted by tiers.
+    ("throughput_tiers", "out_mbps", "tiers: swap-out MB/s", "higher"),
+    ("throughput_tiers", "inout_mbps", "tiers: swap-in+out MB/s", "higher"),
 ]
 
 # The lock-stat modes (bench-only kernels with CONFIG_LOCK_STAT) and the
 # mode of the other kernels each stands beside.
-LOCK_MODES = {"base-lockstat": "base", "lockstat": "on"}
+LOCK_MODES = {"base-lockstat": "base", "lockstat": "on", "lockstat-tiers": "on"}
 # Lock classes below this many acquisitions per page on both kernels are
 # left out of the table.
 LOCK_SHOW = 0.01
@@ -417,6 +420,26 @@ def main():
                 lines.append(f"target locks_{c}_per_page: {on:.3f} (goal <= base "
                              f"{base:.3f} + {LOCK_SLACK}) "
                              + ("met" if on <= base + LOCK_SLACK else "missed"))
+
+    # Tiers: the series with tiers and a restricted cgroup, no slower than
+    # its own rounds without tiers: the median no lower than the slowest.
+    for key in ("out_mbps", "inout_mbps"):
+        tiered, plain = values("on", "throughput_tiers", key), values("on", "throughput", key)
+        if tiered and plain:
+            t = statistics.median(tiered)
+            lines.append(f"target tiers_throughput_{key}: {t:.4g} (goal >= the slowest "
+                         f"round without tiers, {min(plain):.4g}) "
+                         + ("met" if t >= min(plain) else "missed"))
+    # Tiers and locks: routing adds no lock per page (lockstat-tiers
+    # against lockstat, the same kernel without tiers).
+    if "lockstat" in lock_modes and "lockstat-tiers" in lock_modes:
+        for c in classes:
+            on, tiers = per_page.get(("lockstat", c), 0.0), per_page.get(("lockstat-tiers", c), 0.0)
+            if max(on, tiers) < LOCK_SHOW:
+                continue
+            lines.append(f"target locks_tiers_{c}_per_page: {tiers:.3f} (goal <= "
+                         f"without tiers {on:.3f} + {LOCK_SLACK}) "
+                         + ("met" if tiers <= on + LOCK_SLACK else "missed"))
 
     report = "\n".join(lines) + "\n"
     with open(os.path.join(out_dir, "report.md"), "w") as f:

@@ -17,10 +17,11 @@
 # (tools/testing/selftests/vswap/config.lockstat; kernel.sh lockstat and
 # base-lockstat).  The lock-stat modes run only the "locks" workload:
 # base-lockstat is the pristine source, lockstat the series with virtual
-# swap on.  They are never part of "make check".
+# swap on; lockstat-tiers is lockstat's kernel running locks with swap
+# tiers and a restricted cgroup.  They are never part of "make check".
 #
 # BENCH_MODES picks the modes (default "base on off base-lockstat
-# lockstat"), BENCH_WORKLOADS the workloads of the base, on and off modes
+# lockstat lockstat-tiers"), BENCH_WORKLOADS the workloads of the base, on and off modes
 # (default all of harness/guest/bench.sh but locks).  BENCH_SNAPSHOT=keep
 # uses build/snapshot/linux as it is; BENCH_BUILD=0 boots the kernels as
 # built.  BENCH_SCALE divides every workload size (default 1); "make check"
@@ -35,8 +36,8 @@ source "$(dirname "$0")/lib.sh"
 
 rounds=${BENCH_ROUNDS:-3}
 scale=${BENCH_SCALE:-1}
-modes=${BENCH_MODES:-base on off base-lockstat lockstat}
-workloads=${BENCH_WORKLOADS:-metadata throughput free slots compressor swapoff scaling nozswap}
+modes=${BENCH_MODES:-base on off base-lockstat lockstat lockstat-tiers}
+workloads=${BENCH_WORKLOADS:-metadata throughput free slots compressor swapoff scaling nozswap tiers}
 OUT=${BENCH_OUT:-$BUILD/bench}
 mkdir -p "$OUT"
 rm -f "$OUT"/round-*.txt
@@ -45,9 +46,9 @@ obj_of() {
 	case $1 in
 	base) echo "$BUILD/obj-base" ;;
 	base-lockstat) echo "$BUILD/obj-$1" ;;
-	lockstat) echo "$BUILD/snapshot/obj-lockstat" ;;
+	lockstat | lockstat-tiers) echo "$BUILD/snapshot/obj-lockstat" ;;
 	on | off) echo "$BUILD/snapshot/obj-snapshot" ;;
-	*) die "bench: unknown mode $1 (base, on, off, base-lockstat, lockstat)" ;;
+	*) die "bench: unknown mode $1 (base, on, off, base-lockstat, lockstat, lockstat-tiers)" ;;
 	esac
 }
 
@@ -56,6 +57,7 @@ guest_args() {
 	case $1 in
 	base-lockstat) echo "base $scale locks" ;;
 	lockstat) echo "on $scale locks" ;;
+	lockstat-tiers) echo "on $scale locks_tiers" ;;
 	*) echo "$1 $scale '$workloads'" ;;
 	esac
 }
@@ -64,7 +66,7 @@ initrd=${BENCH_INITRD:-$BUILD/initramfs.cpio}
 [ -r "$initrd" ] || die "no initramfs $initrd: run 'make initramfs' first"
 cp "$initrd" "$OUT/initramfs.cpio"
 case " $modes " in
-*" on "* | *" off "* | *" lockstat "*)
+*" on "* | *" off "* | *" lockstat"*)
 	[ "${BENCH_SNAPSHOT:-}" = keep ] || "$TOP/harness/snapshot.sh"
 	;;
 esac
@@ -74,6 +76,7 @@ for m in $modes; do
 	case $m in
 	on | off) v=snapshot ;;
 	lockstat | base-lockstat) v=$m ;;
+	lockstat-tiers) v=lockstat ;;
 	esac
 	if [ -n "$v" ] && [ "${BENCH_BUILD:-1}" != 0 ] && [[ " $built " != *" $v "* ]]; then
 		"$TOP/harness/kernel.sh" "$v"

@@ -10,19 +10,33 @@
 #          or off at run time)
 #   SCALE  divides every size (default 1; "make check" smoke-runs 8)
 #   WORKLOADS  which of: metadata throughput free slots compressor swapoff
-#          scaling nozswap locks (default all but locks, which needs a
-#          kernel with CONFIG_LOCK_STAT).  nozswap runs throughput and the
-#          disk metadata with zswap off (the disk-only figures).
+#          scaling nozswap tiers locks locks_tiers (default all but the
+#          locks ones, which need a kernel with CONFIG_LOCK_STAT).  nozswap
+#          runs throughput and the disk metadata with zswap off (the
+#          disk-only figures).  tiers runs throughput with swap tiers
+#          (zswap, fast, slow) in a cgroup restricted to zswap and fast,
+#          with a byte limit on zswap that it does not reach, on the series
+#          only: where its pages go is as in throughput, so the two differ
+#          by what tiers cost.  locks_tiers is locks so set up.
 # With KTAP=1 in the environment it also prints "ok N name" or "not ok N
 # name" per workload, for the smoke run in the test suite.
 
 mode=$1
 scale=${2:-1}
-workloads=${3:-metadata throughput free slots compressor swapoff scaling nozswap}
+workloads=${3:-metadata throughput free slots compressor swapoff scaling nozswap tiers}
 zswap=Y
+tiered=N
 KNOB=/sys/kernel/mm/swap/vswap_enabled
+TIERS=/sys/kernel/mm/swap/tiers
 CG=/sys/fs/cgroup/bench
 limit=$((64 / scale))
+
+# Remove every device tier (the devices are off).
+tiers_clear() {
+	[ -w $TIERS ] || return 0
+	ops=$(awk 'NR > 1 { printf "-%s ", $1 }' $TIERS)
+	[ -z "$ops" ] || echo "$ops" >$TIERS
+}
 
 # start DEV [KIB]: only DEV on as swap, freshly made (KIB of it if given).
 start() {
@@ -36,10 +50,23 @@ start() {
 	*) echo "bench: unknown mode $mode"; exit 1 ;;
 	esac
 	echo $zswap >/sys/module/zswap/parameters/enabled
-	swapon "$1" || { echo "bench: swapon $1 failed"; exit 1; }
+	tiers_clear
+	if [ $tiered = Y ]; then
+		# Tiers before swapon: a device charges the tier it joins then.
+		echo "+slow:-1 +fast:10" >$TIERS || { echo "bench: no tiers"; exit 1; }
+		mkswap /dev/swap-slow >/dev/null && swapctl on /dev/swap-slow 5 &&
+			swapctl on "$1" 10 || { echo "bench: swapon failed"; exit 1; }
+	else
+		swapon "$1" || { echo "bench: swapon $1 failed"; exit 1; }
+	fi
 	rmdir $CG 2>/dev/null
 	echo +memory >/sys/fs/cgroup/cgroup.subtree_control
 	mkdir $CG && echo ${limit}M >$CG/memory.max
+	if [ $tiered = Y ]; then
+		echo "slow 0" >$CG/memory.swap.tiers.max &&
+			echo "zswap 1G" >$CG/memory.swap.tiers.max ||
+			{ echo "bench: memory.swap.tiers.max"; exit 1; }
+	fi
 }
 
 n=0
@@ -55,6 +82,7 @@ run() {
 	start $dev $kib
 	name=$1
 	[ $zswap = N ] && name=${1}_nozswap
+	[ $tiered = Y ] && [ "$1" != locks ] && name=${1}_tiers
 	if swapbench "$@" >/tmp/swapbench.out; then
 		rc=0
 	else
@@ -104,6 +132,20 @@ want scaling && run scaling $CG $((16 / scale)) 0 4
 if want locks; then
 	echo 0 >/sys/block/$(basename "$(readlink -f /dev/swap-fast)")/queue/rotational
 	run locks $CG $((32 / scale))
+fi
+# The same with tiers, a boot of its own: the lock statistics are the
+# boot's.  Named locks, so that the report reads it as locks.
+if want locks_tiers; then
+	echo 0 >/sys/block/$(basename "$(readlink -f /dev/swap-fast)")/queue/rotational
+	tiered=Y
+	run locks $CG $((32 / scale))
+	tiered=N
+fi
+# Tiers, on the series only (the baseline has none): throughput_tiers.
+if want tiers && [ -w $TIERS ]; then
+	tiered=Y
+	run throughput $CG $((256 / scale))
+	tiered=N
 fi
 # Disk only: zswap off, as most distributions ship it.
 if want nozswap; then
