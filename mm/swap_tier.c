@@ -68,15 +68,6 @@ static DECLARE_BITMAP(swap_tier_in_use, MAX_SWAPFILES);
 /* Each in-use type's priority when it was swapped on. */
 static short swap_tier_prio_of_type[MAX_SWAPFILES];
 
-/*
- * The tier id each in-use type's data is charged to in the cgroups'
- * memory.swap.tiers.current: its tier at swapon, fixed until its swapoff
- * ends, since the data written before a later change was never charged.
- */
-signed char swap_tier_charge_of_type[MAX_SWAPFILES] = {
-	[0 ... MAX_SWAPFILES - 1] = SWAP_TIER_NONE
-};
-
 static bool swap_tier_used(const struct swap_tier *tier)
 {
 	return tier->name[0];
@@ -286,8 +277,6 @@ void swap_tiers_assign(struct swap_info_struct *si)
 		__set_bit(si->type, swap_tier_in_use);
 		swap_tier_prio_of_type[si->type] = si->prio;
 		WRITE_ONCE(swap_tier_idx_of_type[si->type], idx);
-		WRITE_ONCE(swap_tier_charge_of_type[si->type],
-			   idx == SWAP_TIER_NONE ? idx : swap_tier_id_of_idx(idx));
 		if (idx != SWAP_TIER_NONE)
 			set_bit(si->type, &swap_tier_types[idx]);
 	}
@@ -308,7 +297,6 @@ void swap_tiers_release(struct swap_info_struct *si)
 		clear_bit(si->type, &swap_tier_types[idx]);
 	__clear_bit(si->type, swap_tier_in_use);
 	WRITE_ONCE(swap_tier_idx_of_type[si->type], SWAP_TIER_NONE);
-	WRITE_ONCE(swap_tier_charge_of_type[si->type], SWAP_TIER_NONE);
 	spin_unlock(&swap_tier_lock);
 }
 

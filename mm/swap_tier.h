@@ -38,20 +38,6 @@ static inline int swap_tier_id_of_idx(int idx)
 
 #ifdef CONFIG_SWAP
 extern signed char swap_tier_idx_of_type[MAX_SWAPFILES];
-extern signed char swap_tier_charge_of_type[MAX_SWAPFILES];
-
-/**
- * swap_type_charge_tier - The tier a swap device's data is charged to.
- * @type: the swap type, in use
- *
- * Return: the tier id the device had at swapon, or SWAP_TIER_NONE; fixed
- * until the device's swapoff ends.
- */
-static inline int swap_type_charge_tier(unsigned int type)
-{
-	return READ_ONCE(swap_tier_charge_of_type[type]);
-}
-
 /**
  * swap_type_tier_idx - The device tier a swap device is in.
  * @type: the swap type, in use
@@ -119,6 +105,8 @@ void swap_tiers_event(struct mem_cgroup *memcg, int id,
 		      enum swap_tier_event event);
 void swap_tiers_count_passed(struct mem_cgroup *memcg, unsigned int allowed,
 			     unsigned int usable, int taken);
+void swap_tiers_count_limited(struct mem_cgroup *memcg, unsigned int allowed,
+			      unsigned int usable);
 int swap_tiers_memcg_alloc(struct mem_cgroup *memcg);
 void swap_tiers_memcg_free(struct mem_cgroup *memcg);
 void swap_tiers_memcg_reset(unsigned int ids);
@@ -157,6 +145,12 @@ static inline void swap_tiers_event(struct mem_cgroup *memcg, int id,
 static inline void swap_tiers_count_passed(struct mem_cgroup *memcg,
 					   unsigned int allowed,
 					   unsigned int usable, int taken)
+{
+}
+
+static inline void swap_tiers_count_limited(struct mem_cgroup *memcg,
+					    unsigned int allowed,
+					    unsigned int usable)
 {
 }
 

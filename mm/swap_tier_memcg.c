@@ -30,17 +30,17 @@
 
 /*
  * One per non-root memcg.  The swap-out path reads the masks and limits
- * of the page's memcg and its ancestors; usage is written by every CPU
- * that swaps a page of the memcg or a descendant, so it has a cacheline of
- * its own.
+ * of the page's memcg and its ancestors; usage and events are written by
+ * every CPU that swaps a page of the memcg or a descendant, so they are
+ * kept off the read-mostly cacheline.
  */
 struct swap_tiers_memcg {
 	unsigned int off;			/* ids whose limit is 0 */
 	unsigned int limited;			/* ids with a byte limit */
 	unsigned long max[SWAP_TIER_IDS];	/* pages; PAGE_COUNTER_MAX */
-	atomic_long_t events[SWAP_TIER_IDS][SWAP_TIER_NR_EVENTS];
 	/* Pages on each tier, of this memcg and its descendants. */
 	atomic_long_t usage[SWAP_TIER_IDS] ____cacheline_aligned_in_smp;
+	atomic_long_t events[SWAP_TIER_IDS][SWAP_TIER_NR_EVENTS];
 };
 
 /* Set once a cgroup first leaves a tier out: until then all are allowed. */
@@ -103,17 +103,19 @@ unsigned int swap_tiers_usable(struct mem_cgroup *memcg, unsigned int tiers,
 			       unsigned int nr)
 {
 	struct swap_tiers_memcg *st;
-	unsigned long limited;
+	unsigned long limited, usage;
 	int id;
 
 	if (!static_branch_unlikely(&swap_tiers_limits))
 		return tiers;
 	for (; (st = swap_tiers_of(memcg)); memcg = parent_mem_cgroup(memcg)) {
 		limited = READ_ONCE(st->limited) & tiers;
-		for_each_set_bit(id, &limited, SWAP_TIER_IDS)
-			if (atomic_long_read(&st->usage[id]) + nr >
-			    READ_ONCE(st->max[id]))
+		for_each_set_bit(id, &limited, SWAP_TIER_IDS) {
+			/* Below 0 only by a bug: do not lock the tier for it. */
+			usage = max(atomic_long_read(&st->usage[id]), 0L);
+			if (usage + nr > READ_ONCE(st->max[id]))
 				tiers &= ~BIT(id);
+		}
 	}
 	return tiers;
 }
@@ -222,6 +224,23 @@ void swap_tiers_count_passed(struct mem_cgroup *memcg, unsigned int allowed,
 	}
 }
 
+/**
+ * swap_tiers_count_limited - Count a page no tier had room for.
+ * @memcg: the page's cgroup, or NULL
+ * @allowed: the tiers it was allowed (zswap only if zswap is enabled)
+ * @usable: @allowed less those at a limit: none
+ *
+ * The page gets no swap entry, as at memory.swap.max; each allowed tier
+ * counts a "limit" event.
+ */
+void swap_tiers_count_limited(struct mem_cgroup *memcg, unsigned int allowed,
+			      unsigned int usable)
+{
+	if (allowed & BIT(SWAP_TIER_ZSWAP))
+		swap_tiers_event(memcg, SWAP_TIER_ZSWAP, SWAP_TIER_EVENT_LIMIT);
+	swap_tiers_count_passed(memcg, allowed, usable, SWAP_TIER_NONE);
+}
+
 /*********************************
  * a cgroup's state
  **********************************/
@@ -286,7 +305,8 @@ static void swap_tiers_set_max(struct swap_tiers_memcg *st, int id,
  * swap_tiers_memcg_reset - Forget removed tiers in every cgroup.
  * @ids: the removed tiers' ids
  *
- * Under swap_tiers_lock(), so that a tier created again in the same slot
+ * Called by the writer of /sys/kernel/mm/swap/tiers under its mutex (that
+ * of swap_tiers_lock()), so that a tier created again in the same slot
  * starts at "max" with no events.  A removed tier had no device, so no
  * usage.
  */
@@ -348,8 +368,10 @@ int swap_tiers_max_show(struct seq_file *m, struct mem_cgroup *memcg)
 }
 
 /*
- * "max", or bytes as memory.max takes them (a K, M, G, T, P or E suffix)
- * but strictly: digits first, no overflow.  Into whole pages.
+ * "max", or decimal bytes with an optional K, M, G, T, P or E suffix (as
+ * memory.max takes them, but no hex, octal or overflow) into whole pages,
+ * rounded down; a value below one page but 0 is one page, so that only 0
+ * means "off".
  */
 static int swap_tiers_parse_max(const char *value, unsigned long *pages)
 {
@@ -373,9 +395,12 @@ static int swap_tiers_parse_max(const char *value, unsigned long *pages)
 		return -EINVAL;
 	memcpy(num, value, len);
 	num[len] = '\0';
-	if (kstrtou64(num, 0, &bytes) || bytes > (U64_MAX >> shift))
+	if (kstrtou64(num, 10, &bytes) || bytes > (U64_MAX >> shift))
 		return -EINVAL;
-	*pages = min_t(u64, (bytes << shift) >> PAGE_SHIFT, PAGE_COUNTER_MAX);
+	bytes <<= shift;
+	*pages = min_t(u64, bytes >> PAGE_SHIFT, PAGE_COUNTER_MAX);
+	if (bytes && !*pages)
+		*pages = 1;
 	return 0;
 }
 
@@ -467,7 +492,7 @@ int swap_tiers_events_show(struct seq_file *m, struct mem_cgroup *memcg)
 	     pos++) {
 		seq_puts(m, name);
 		for (ev = 0; ev < SWAP_TIER_NR_EVENTS; ev++)
-			seq_printf(m, " %s=%lu", swap_tier_event_names[ev],
+			seq_printf(m, " %s=%ld", swap_tier_event_names[ev],
 				   atomic_long_read(&st->events[id][ev]));
 		seq_putc(m, '\n');
 	}

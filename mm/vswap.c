@@ -298,8 +298,11 @@ static bool vswap_range_on_disk(struct folio *folio, unsigned int tiers)
 	    !swap_tiers_allow_type(tiers, swp_type(disk)))
 		return false;
 	for (i = 1; i < nr; i++) {
+		unsigned long d = READ_ONCE(desc[i]);
+
 		disk.val++;
-		if (READ_ONCE(desc[i]) != vswap_phys_desc(disk))
+		if (vswap_desc_tag(d) != VSWAP_DESC_PHYS ||
+		    vswap_phys_slot(d).val != disk.val)
 			return false;
 	}
 	return true;
@@ -914,13 +917,19 @@ static void vswap_test_phys_roundtrip(struct kunit *test)
 	for (type = 0; type < MAX_SWAPFILES; type++) {
 		for (i = 0; i < ARRAY_SIZE(offsets); i++) {
 			swp_entry_t slot = swp_entry(type, offsets[i]);
-			unsigned long desc = vswap_phys_desc(slot);
+			unsigned long desc = __vswap_phys_desc(slot);
 
 			KUNIT_EXPECT_EQ(test, vswap_desc_tag(desc),
 					VSWAP_DESC_PHYS);
 			KUNIT_EXPECT_EQ_MSG(test, vswap_phys_slot(desc).val,
 					    slot.val, "type %u offset %#lx",
 					    type, offsets[i]);
+			/* The TIERED bit is not part of the slot. */
+			desc |= VSWAP_PHYS_TIERED;
+			KUNIT_EXPECT_EQ(test, vswap_desc_tag(desc),
+					VSWAP_DESC_PHYS);
+			KUNIT_EXPECT_EQ(test, vswap_phys_slot(desc).val,
+					slot.val);
 		}
 	}
 }

@@ -471,15 +471,19 @@ void vswap_range_set_disk(swp_entry_t entry, swp_entry_t disk,
 			  unsigned int nr)
 {
 	unsigned long *desc = vswap_desc(entry), old;
+	unsigned long tiered = vswap_phys_tiered(swp_type(disk));
 	unsigned int i;
 
-	/* Charged now if the range has its record, else by the caller. */
+	/*
+	 * Charged now if the range has its record, else by the caller; one
+	 * TIERED bit for the range, even if its device joins a tier meanwhile.
+	 */
 	swap_tiers_charge(entry, SWAP_TIER_NONE,
-			  swap_type_charge_tier(swp_type(disk)), nr);
+			  vswap_desc_tier(__vswap_phys_desc(disk) | tiered), nr);
 	for (i = 0; i < nr; i++, disk.val++) {
 		old = READ_ONCE(desc[i]);
 		VM_WARN_ON_ONCE(vswap_desc_tier(old) != SWAP_TIER_NONE);
-		WRITE_ONCE(desc[i], vswap_phys_desc(disk));
+		WRITE_ONCE(desc[i], __vswap_phys_desc(disk) | tiered);
 		if (vswap_desc_tag(old) != VSWAP_DESC_EMPTY)
 			this_cpu_dec(vswap_nr_desc[vswap_desc_tag(old)]);
 	}
@@ -566,8 +570,9 @@ static swp_entry_t vswap_alloc_large(struct folio *folio, bool *classic)
  */
 swp_entry_t vswap_alloc(struct folio *folio, bool *classic)
 {
+	struct mem_cgroup *memcg = folio_memcg(folio);
 	struct swap_info_struct *si = vswap_si;
-	unsigned int tiers;
+	unsigned int allowed, tiers;
 	unsigned long seen;
 	swp_entry_t entry;
 	bool exhausted;
@@ -580,11 +585,13 @@ swp_entry_t vswap_alloc(struct folio *folio, bool *classic)
 	 * entry, as no device slot either, so that reclaim leaves the folio
 	 * mapped, as at memory.swap.max.
 	 */
-	tiers = swap_tiers_usable(folio_memcg(folio),
-				  swap_tiers_allowed(folio_memcg(folio)),
-				  folio_nr_pages(folio));
-	if (!((tiers & BIT(SWAP_TIER_ZSWAP)) && zswap_is_enabled()) &&
-	    !swap_tiers_have_device(tiers)) {
+	allowed = swap_tiers_allowed(memcg);
+	if (!zswap_is_enabled())
+		allowed &= ~BIT(SWAP_TIER_ZSWAP);
+	tiers = swap_tiers_usable(memcg, allowed, folio_nr_pages(folio));
+	if (!(tiers & BIT(SWAP_TIER_ZSWAP)) && !swap_tiers_have_device(tiers)) {
+		if (tiers != allowed)
+			swap_tiers_count_limited(memcg, allowed, tiers);
 		*classic = false;
 		return (swp_entry_t){ 0 };
 	}

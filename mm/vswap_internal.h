@@ -79,17 +79,34 @@ static inline struct zswap_entry *vswap_desc_zswap(unsigned long desc)
 }
 
 /*
- * A physical slot is kept as its offset above its type above the tag, so
- * offsets up to 2^56 fit; architectures allow far smaller swap devices.
+ * A physical slot is kept as its offset above a TIERED bit above its type
+ * above the tag, so offsets up to 2^55 fit; architectures allow far
+ * smaller swap devices.  TIERED says that the device was in a swap tier
+ * when the descriptor was made: the slot is charged to that tier, which
+ * the device keeps while it is in use (Documentation/mm/swap_tiers.rst).
  */
 #define VSWAP_PHYS_TYPE_MASK	((1UL << MAX_SWAPFILES_SHIFT) - 1)
-#define VSWAP_PHYS_OFFSET_SHIFT	(VSWAP_TAG_BITS + MAX_SWAPFILES_SHIFT)
+#define VSWAP_PHYS_TIERED	(1UL << (VSWAP_TAG_BITS + MAX_SWAPFILES_SHIFT))
+#define VSWAP_PHYS_OFFSET_SHIFT	(VSWAP_TAG_BITS + MAX_SWAPFILES_SHIFT + 1)
 
-static inline unsigned long vswap_phys_desc(swp_entry_t slot)
+/* The descriptor of @slot, without the TIERED bit. */
+static inline unsigned long __vswap_phys_desc(swp_entry_t slot)
 {
 	return (swp_offset(slot) << VSWAP_PHYS_OFFSET_SHIFT) |
 	       ((unsigned long)swp_type(slot) << VSWAP_TAG_BITS) |
 	       VSWAP_DESC_PHYS;
+}
+
+/* The TIERED bit for a descriptor of a slot on device @type made now. */
+static inline unsigned long vswap_phys_tiered(unsigned int type)
+{
+	return swap_type_tier_idx(type) == SWAP_TIER_NONE ? 0 : VSWAP_PHYS_TIERED;
+}
+
+/* The descriptor of @slot, made now. */
+static inline unsigned long vswap_phys_desc(swp_entry_t slot)
+{
+	return __vswap_phys_desc(slot) | vswap_phys_tiered(swp_type(slot));
 }
 
 static inline swp_entry_t vswap_phys_slot(unsigned long desc)
@@ -171,7 +188,9 @@ static inline int vswap_desc_tier(unsigned long desc)
 	case VSWAP_DESC_ZSWAP:
 		return SWAP_TIER_ZSWAP;
 	case VSWAP_DESC_PHYS:
-		return swap_type_charge_tier(swp_type(vswap_phys_slot(desc)));
+		if (!(desc & VSWAP_PHYS_TIERED))
+			return SWAP_TIER_NONE;
+		return swap_type_tier_id(swp_type(vswap_phys_slot(desc)));
 	default:
 		return SWAP_TIER_NONE;
 	}

@@ -131,7 +131,8 @@ static const char * const bad_writes[] = {
 	"fast 1M 2M\n",
 	"fast -1\n", "fast MAX\n", "fast maximum\n", "fast 1X\n",	/* bad value */
 	"zswap 1.5M\n", "slow 1M2\n", "slow M\n", "fast -4096\n",
-	"fast 99999999999999999999999\n",
+	"fast 99999999999999999999999\n", "fast 0x2000\n", "fast 0x1e\n",
+	"fast 17179869184E\n",
 };
 
 static void bad_writes_fail(struct __test_metadata *_metadata, const char *cg)
@@ -212,9 +213,9 @@ TEST_F(cg, file_format)
 	expect_tiers_max(_metadata, CG,
 			 "zswap 1048576\nfast 8192\nslow 1073741824\n");
 	tiers_max_ok(_metadata, CG, "fast 12287\n");	/* rounded down */
-	tiers_max_ok(_metadata, CG, "slow 0x2000\n");
+	tiers_max_ok(_metadata, CG, "slow 1\n");		/* a page, not 0 */
 	expect_tiers_max(_metadata, CG,
-			 "zswap 1048576\nfast 8192\nslow 8192\n");
+			 "zswap 1048576\nfast 8192\nslow 4096\n");
 	bad_writes_fail(_metadata, CG);
 	tiers_max_ok(_metadata, CG, "zswap max\n");
 	tiers_max_ok(_metadata, CG, "fast max\n");

@@ -19,7 +19,9 @@
  * swapoff of the device of a tier, process exit, and a large folio; the
  * parent counting its child's data; a zswap limit met by writing back the
  * oldest data; a disk tier's limit passing pages to the next tier; a
- * cgroup whose only tier is at its limit not tried by reclaim.
+ * cgroup whose only tier is at its limit not tried by reclaim; a device
+ * swapped on before the tiers were defined charged and limited once it
+ * is in a tier.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -577,7 +579,51 @@ TEST_F_TIMEOUT(usage, full_tier_not_tried, TIMEOUT)
 		       swapped);
 	}
 	EXPECT_EQ(0, tier_pages(CG, "zswap") + tier_pages(CG, "fast"));
+	/* Pages refused for want of room count as limit events of slow. */
+	EXPECT_LT(0, tier_event(CG, "slow", "limit"));
 	verify(_metadata, e->buf, e->npages, PAGE_RANDOM, 10);
+}
+
+/*
+ * A device swapped on before any tier existed joins its tier when tiers
+ * are defined: what it takes afterwards is charged to the tier and held
+ * to the tier's limits like any device's data.
+ */
+TEST_F_TIMEOUT(usage, joined_device_charged, TIMEOUT)
+{
+	struct usage_env *e = &self->e;
+	long limit = VSWAP_MB(LIMIT_MB) / page_size, fast, slow;
+
+	usage_start(_metadata, e, false, false);
+	ASSERT_EQ(0, swap_off(fast_dev()));
+	e->on_fast = false;
+	ASSERT_EQ(0, swap_off(slow_dev()));
+	e->on_slow = false;
+	ASSERT_LE(0, swap_tiers_clear());
+	ASSERT_EQ(0, swap_on(fast_dev(), FAST_PRIO));
+	e->on_fast = true;
+	ASSERT_EQ(0, write_file(SWAP_TIERS, TWO_TIERS));
+	ASSERT_EQ(0, swap_on(slow_dev(), SLOW_PRIO));
+	e->on_slow = true;
+
+	ASSERT_EQ(0, write_file_at(CG, "memory.swap.tiers.max", "fast %dM",
+				   LIMIT_MB));
+	fill_buf(_metadata, e, CG, PAGE_RANDOM, 11);
+	swap_out(_metadata, e, CG);
+	fast = tier_pages(CG, "fast");
+	slow = tier_pages(CG, "slow");
+	EXPECT_GE(limit + SLACK_PAGES, fast) {
+		log_usage(_metadata, CG);
+	}
+	EXPECT_LE(limit - SLACK_PAGES, fast) {
+		log_usage(_metadata, CG);
+	}
+	EXPECT_LE((long)e->npages - limit - SLACK_PAGES, slow) {
+		log_usage(_metadata, CG);
+	}
+	verify(_metadata, e->buf, e->npages, PAGE_RANDOM, 11);
+	drop_buf(e);
+	expect_usage(_metadata, CG, 0, 0, 0);
 }
 
 TEST_HARNESS_MAIN
