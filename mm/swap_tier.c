@@ -306,7 +306,7 @@ void swap_tiers_release(struct swap_info_struct *si)
 
 /**
  * swap_tiers_next_allowed - The next device tier a page may go to.
- * @tiers: the tier ids allowed, from swap_tiers_allowed()
+ * @tiers: the tier ids allowed, or usable (swap_tiers_usable())
  * @pos: the position in the priority order, 0 to start; advanced
  *
  * Return: the next allowed device tier's Idx, highest first, or
@@ -353,7 +353,7 @@ bool swap_tier_has_space(int idx)
 
 /**
  * swap_tiers_nr_free - The free slots of the devices a page may go to.
- * @tiers: the tier ids allowed, from swap_tiers_allowed()
+ * @tiers: the tier ids allowed, or usable (swap_tiers_usable())
  *
  * Read without locks, as get_nr_swap_pages().
  *
@@ -380,7 +380,7 @@ long swap_tiers_nr_free(unsigned int tiers)
 
 /**
  * swap_tiers_have_device - Do some tiers include a device tier?
- * @tiers: tier ids, from swap_tiers_allowed()
+ * @tiers: tier ids allowed, or usable (swap_tiers_usable())
  *
  * Whether the tier has a device swapped on, or space, is not asked.
  *

@@ -66,7 +66,7 @@ static inline int swap_type_tier_id(unsigned int type)
 
 /**
  * swap_tiers_allow_type - May a page go to a swap device?
- * @tiers: the tier ids allowed, from swap_tiers_allowed()
+ * @tiers: the tier ids allowed, or usable (swap_tiers_usable())
  * @type: the device's swap type
  *
  * Return: true if the device is in an allowed tier, or in none.

@@ -43,9 +43,9 @@ struct swap_tiers_memcg {
 	atomic_long_t events[SWAP_TIER_IDS][SWAP_TIER_NR_EVENTS];
 };
 
-/* Set once a cgroup first leaves a tier out: until then all are allowed. */
+/* Set by the first 0 written (even for no tier): until then all allowed. */
 static DEFINE_STATIC_KEY_FALSE(swap_tiers_policy);
-/* Set once a cgroup first writes a byte limit: until then none is checked. */
+/* Set by the first byte limit written: until then none is checked. */
 static DEFINE_STATIC_KEY_FALSE(swap_tiers_limits);
 
 static const char * const swap_tier_event_names[SWAP_TIER_NR_EVENTS] = {

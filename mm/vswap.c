@@ -461,7 +461,7 @@ int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
 
 	usable = swap_tiers_usable(memcg, allowed, 1);
 	slot = vswap_disk_slot_alloc(usable);
-	tried |= swap_tiers_have_device(allowed);
+	tried |= swap_tiers_have_device(usable);
 	swap_tiers_count_passed(memcg, allowed, usable, slot.val ?
 				swap_type_tier_id(swp_type(slot)) :
 				SWAP_TIER_NONE);
@@ -569,7 +569,7 @@ swp_entry_t vswap_folio_slot(struct folio *folio)
 /**
  * vswap_writeback_possible - Can zswap write @entry back at all?
  * @entry: the swap entry of a zswap entry on the LRU
- * @tiers: the swap tier ids the entry's cgroup allows
+ * @tiers: the swap tier ids the entry's cgroup may use (swap_tiers_usable())
  *
  * A classic entry has its disk slot.  A virtual entry needs a free one on
  * an allowed device; asking before a folio is allocated lets the shrinker
@@ -586,7 +586,7 @@ bool vswap_writeback_possible(swp_entry_t entry, unsigned int tiers)
  * vswap_writeback_begin - Take a virtual slot from zswap for writeback.
  * @folio: the locked, new swap cache folio zswap writeback allocated
  * @zentry: the zswap entry zswap means to write back
- * @tiers: the swap tier ids the entry's cgroup allows
+ * @tiers: the swap tier ids the entry's cgroup may use (swap_tiers_usable())
  *
  * This is zswap's compare-and-exchange of its tree for a virtual slot: if
  * the descriptor still holds @zentry, it now names a new disk slot, which

@@ -566,7 +566,8 @@ static swp_entry_t vswap_alloc_large(struct folio *folio, bool *classic)
  * Return: the (first) entry, or an entry with val 0 if the virtual space is
  * full or the slot's metadata could not be allocated (*@classic set), or a
  * large folio cannot be written whole or the folio's cgroup allows no tier
- * that could take it (*@classic clear).
+ * that could take it, or every tier it allows is at its limits (limit
+ * events counted) (*@classic clear).
  */
 swp_entry_t vswap_alloc(struct folio *folio, bool *classic)
 {

@@ -262,7 +262,7 @@ static swp_entry_t vswap_disk_tiers_alloc(unsigned int tiers, unsigned int nr)
 
 /**
  * vswap_disk_slot_alloc - A disk slot for a virtual entry's data.
- * @tiers: the swap tier ids the entry's cgroup allows
+ * @tiers: the swap tier ids the page's cgroup may use (swap_tiers_usable())
  *
  * Without device tiers, from any device, highest priority first.  With
  * them, from the first allowed tier, top down, with a device that has
@@ -364,7 +364,7 @@ void vswap_disk_run_add(struct vswap_disk_run *run, swp_entry_t slot)
 /**
  * vswap_disk_range_alloc - A disk range for a large folio's data.
  * @order: the range has 1 << @order slots
- * @tiers: the swap tier ids the folio's cgroup allows; the range is on
+ * @tiers: the swap tier ids the folio's cgroup may use; the range is on
  *	the highest-priority allowed device with one free
  *
  * Gives back what the CPUs' disk slot caches hold if no device has a range
