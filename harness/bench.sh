@@ -52,13 +52,19 @@ obj_of() {
 	esac
 }
 
-# The guest's mode (harness/guest/bench.sh MODE) and workloads of a mode.
+# The guest's mode (harness/guest/bench.sh MODE) and workloads of a mode
+# in round $2: in even rounds tiers goes first, so that neither it nor
+# throughput always runs on a warmer system.
 guest_args() {
+	local w=$workloads
+	if [ $(($2 % 2)) = 0 ] && [[ " $w " == *" tiers "* ]]; then
+		w="tiers $(echo " $w " | sed 's/ tiers / /')"
+	fi
 	case $1 in
 	base-lockstat) echo "base $scale locks" ;;
 	lockstat) echo "on $scale locks" ;;
 	lockstat-tiers) echo "on $scale locks_tiers" ;;
-	*) echo "$1 $scale '$workloads'" ;;
+	*) echo "$1 $scale '$w'" ;;
 	esac
 }
 
@@ -93,7 +99,7 @@ for r in $(seq 1 "$rounds"); do
 		note "bench: round $r, $m"
 		f=$OUT/round-$r-$m.txt
 		"$TOP/harness/vm.sh" --kernel "$OUT/bzImage-$m" --initrd "$OUT/initramfs.cpio" --timeout 1800 \
-			--no-klog --out "$OUT/vm-$m" -- "/opt/vswap/bench.sh $(guest_args "$m")" >"$f" 2>&1 ||
+			--no-klog --out "$OUT/vm-$m" -- "/opt/vswap/bench.sh $(guest_args "$m" "$r")" >"$f" 2>&1 ||
 			die "bench: the $m guest failed (see $OUT/vm-$m/kernel.log)"
 		if grep -q '^bench: ' "$f"; then
 			die "bench: round $r, $m: $(grep '^bench: ' "$f" | head -n 1)"

@@ -118,6 +118,18 @@ if want metadata; then
 		done
 	done
 fi
+# tiers first when the list starts with it (harness/bench.sh alternates
+# the order of tiers and throughput between rounds).
+tiers_first=N
+[ "${workloads%% *}" = tiers ] && tiers_first=Y
+run_tiers() {
+	if want tiers && [ -w $TIERS ]; then
+		tiered=Y
+		run throughput $CG $((256 / scale))
+		tiered=N
+	fi
+}
+[ $tiers_first = Y ] && run_tiers
 want throughput && run throughput $CG $((256 / scale))
 want free && run free $CG $((256 / scale))
 want slots && run slots $CG $((64 / scale)) /dev/swap-fast
@@ -142,11 +154,7 @@ if want locks_tiers; then
 	tiered=N
 fi
 # Tiers, on the series only (the baseline has none): throughput_tiers.
-if want tiers && [ -w $TIERS ]; then
-	tiered=Y
-	run throughput $CG $((256 / scale))
-	tiered=N
-fi
+[ $tiers_first = N ] && run_tiers
 # Disk only: zswap off, as most distributions ship it.
 if want nozswap; then
 	zswap=N
