@@ -471,6 +471,11 @@ TEST_F_TIMEOUT(usage, zswap_limit_writes_back, TIMEOUT)
 	EXPECT_LT(0, wb) {
 		TH_LOG("zswap wrote back none of the cgroup's pages");
 	}
+	/* Exact after writeback: zswap's own count, the disk's slots. */
+	EXPECT_EQ(cg_stat(CG_CHILD, "zswapped") / (long)page_size, zswap);
+	EXPECT_EQ(fast_disk_pages(), fast) {
+		log_usage(_metadata, CG_CHILD);
+	}
 	EXPECT_LT(0, tier_event(CG_CHILD, "zswap", "limit"));
 	EXPECT_EQ(tier_event(CG_CHILD, "zswap", "limit"),
 		  tier_event(CG, "zswap", "limit"));
