@@ -444,18 +444,10 @@ FIXTURE_TEARDOWN(route)
 static void fill_buf(struct __test_metadata *_metadata, struct route_env *e,
 		     const char *cg, enum page_kind mix, uint64_t seed)
 {
-	size_t len = e->npages * page_size;
-
 	drop_buf(e);
 	ASSERT_EQ(0, cg_enter(cg));
-	e->buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, e->buf) {
-		e->buf = NULL;
-	}
-	/* Base pages only: large folios take other paths. */
-	ASSERT_EQ(0, madvise(e->buf, len, MADV_NOHUGEPAGE));
-	pattern_fill(e->buf, e->npages, mix, seed);
+	e->buf = map_filled(e->npages, mix, seed);
+	ASSERT_NE(NULL, e->buf);
 	EXPECT_EQ((long)e->npages, count_present(e->buf, e->npages));
 }
 

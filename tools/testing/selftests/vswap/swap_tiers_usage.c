@@ -206,21 +206,33 @@ static void expect_usage(struct __test_metadata *_metadata, const char *cg,
 	}
 }
 
+/*
+ * A limit of @limit pages on tier @upper of @cg (or an ancestor) met: its
+ * usage there is at the limit (but for pages in flight) and the rest of
+ * the buffer, all but a little, is on tier @lower.
+ */
+static void expect_split(struct __test_metadata *_metadata,
+			 struct usage_env *e, const char *cg, const char *upper,
+			 const char *lower, long limit)
+{
+	long up = tier_pages(cg, upper), low = tier_pages(cg, lower);
+
+	EXPECT_TRUE(up <= limit + SLACK_PAGES && up >= limit - SLACK_PAGES &&
+		    low >= (long)e->npages - limit - SLACK_PAGES) {
+		TH_LOG("%s: %s %ld pages (limit %ld), %s %ld of %zu",
+		       cg, upper, up, limit, lower, low, e->npages);
+		log_usage(_metadata, cg);
+	}
+}
+
 /* A buffer of @mix, @seed, charged to @cg, in base pages. */
 static void fill_buf(struct __test_metadata *_metadata, struct usage_env *e,
 		     const char *cg, enum page_kind mix, uint64_t seed)
 {
-	size_t len = e->npages * page_size;
-
 	drop_buf(e);
 	ASSERT_EQ(0, cg_enter(cg));
-	e->buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, e->buf) {
-		e->buf = NULL;
-	}
-	ASSERT_EQ(0, madvise(e->buf, len, MADV_NOHUGEPAGE));
-	pattern_fill(e->buf, e->npages, mix, seed);
+	e->buf = map_filled(e->npages, mix, seed);
+	ASSERT_NE(NULL, e->buf);
 }
 
 /* Wait, up to 10 s, until no page is under writeback. */
@@ -359,13 +371,9 @@ TEST_F_TIMEOUT(usage, exit_returns_to_zero, TIMEOUT)
 	if (!pid) {
 		if (cg_enter(CG))
 			_exit(1);
-		e->buf = mmap(NULL, e->npages * page_size,
-			      PROT_READ | PROT_WRITE,
-			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (e->buf == MAP_FAILED)
+		e->buf = map_filled(e->npages, PAGE_HALF, 4);
+		if (!e->buf)
 			_exit(2);
-		madvise(e->buf, e->npages * page_size, MADV_NOHUGEPAGE);
-		pattern_fill(e->buf, e->npages, PAGE_HALF, 4);
 		if (cg_evict(CG))
 			_exit(3);
 		/* Over to the parent, which reads the usage, then exit. */
@@ -458,15 +466,7 @@ TEST_F_TIMEOUT(usage, zswap_limit_writes_back, TIMEOUT)
 	zswap = tier_pages(CG_CHILD, "zswap");
 	fast = tier_pages(CG_CHILD, "fast");
 	wb = cg_stat(CG_CHILD, "zswpwb");
-	EXPECT_GE(limit + SLACK_PAGES, zswap) {
-		log_usage(_metadata, CG_CHILD);
-	}
-	EXPECT_LE(limit - SLACK_PAGES, zswap) {
-		log_usage(_metadata, CG_CHILD);
-	}
-	EXPECT_LE((long)e->npages - limit - SLACK_PAGES, fast) {
-		log_usage(_metadata, CG_CHILD);
-	}
+	expect_split(_metadata, e, CG_CHILD, "zswap", "fast", limit);
 	EXPECT_EQ(0, tier_pages(CG_CHILD, "slow"));
 	EXPECT_LT(0, wb) {
 		TH_LOG("zswap wrote back none of the cgroup's pages");
@@ -526,17 +526,8 @@ TEST_F_TIMEOUT(usage, disk_limit_passes_down, TIMEOUT)
 				   LIMIT_MB));
 	fill_buf(_metadata, e, CG_CHILD, PAGE_RANDOM, 8);
 	swap_out(_metadata, e, CG_CHILD);
-	fast = tier_pages(CG_CHILD, "fast");
 	slow = tier_pages(CG_CHILD, "slow");
-	EXPECT_GE(limit + SLACK_PAGES, fast) {
-		log_usage(_metadata, CG_CHILD);
-	}
-	EXPECT_LE(limit - SLACK_PAGES, fast) {
-		log_usage(_metadata, CG_CHILD);
-	}
-	EXPECT_LE((long)e->npages - limit - SLACK_PAGES, slow) {
-		log_usage(_metadata, CG_CHILD);
-	}
+	expect_split(_metadata, e, CG_CHILD, "fast", "slow", limit);
 	events = tier_event(CG_CHILD, "fast", "limit");
 	EXPECT_LE(slow - SLACK_PAGES, events) {
 		TH_LOG("%ld pages went to slow, %ld limit events of fast",
@@ -597,7 +588,7 @@ TEST_F_TIMEOUT(usage, full_tier_not_tried, TIMEOUT)
 TEST_F_TIMEOUT(usage, joined_device_charged, TIMEOUT)
 {
 	struct usage_env *e = &self->e;
-	long limit = VSWAP_MB(LIMIT_MB) / page_size, fast, slow;
+	long limit = VSWAP_MB(LIMIT_MB) / page_size;
 
 	usage_start(_metadata, e, false, false);
 	ASSERT_EQ(0, swap_off(fast_dev()));
@@ -615,17 +606,7 @@ TEST_F_TIMEOUT(usage, joined_device_charged, TIMEOUT)
 				   LIMIT_MB));
 	fill_buf(_metadata, e, CG, PAGE_RANDOM, 11);
 	swap_out(_metadata, e, CG);
-	fast = tier_pages(CG, "fast");
-	slow = tier_pages(CG, "slow");
-	EXPECT_GE(limit + SLACK_PAGES, fast) {
-		log_usage(_metadata, CG);
-	}
-	EXPECT_LE(limit - SLACK_PAGES, fast) {
-		log_usage(_metadata, CG);
-	}
-	EXPECT_LE((long)e->npages - limit - SLACK_PAGES, slow) {
-		log_usage(_metadata, CG);
-	}
+	expect_split(_metadata, e, CG, "fast", "slow", limit);
 	verify(_metadata, e->buf, e->npages, PAGE_RANDOM, 11);
 	drop_buf(e);
 	expect_usage(_metadata, CG, 0, 0, 0);

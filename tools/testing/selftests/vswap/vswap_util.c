@@ -644,3 +644,19 @@ int rotational_path(const char *dev, char *path, size_t len)
 	snprintf(path, len, "/sys/block/%s/queue/rotational", basename(real));
 	return access(path, W_OK) ? -errno : 0;
 }
+
+char *map_filled(size_t npages, enum page_kind mix, uint64_t seed)
+{
+	size_t len = npages * page_size;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	if (madvise(p, len, MADV_NOHUGEPAGE)) {
+		munmap(p, len);
+		return NULL;
+	}
+	pattern_fill(p, npages, mix, seed);
+	return p;
+}

@@ -34,6 +34,12 @@ enum page_kind page_kind_of(enum page_kind mix, size_t index);
 uint64_t same_word(size_t index, uint64_t seed);
 bool same_word_fits(size_t index);
 void pattern_fill(void *buf, size_t npages, enum page_kind mix, uint64_t seed);
+/*
+ * A new anonymous mapping of @npages base pages (MADV_NOHUGEPAGE: large
+ * folios take other paths) filled with pattern_fill(@mix, @seed), charged
+ * to the caller's cgroup; NULL on failure.
+ */
+char *map_filled(size_t npages, enum page_kind mix, uint64_t seed);
 /* Returns the index of the first wrong page, or -1 if every byte matches. */
 long pattern_check(const void *buf, size_t npages, enum page_kind mix,
 		   uint64_t seed, char *why, size_t whylen);
