@@ -21,6 +21,7 @@
 #include <linux/swap.h>
 #include <linux/sysfs.h>
 #include <linux/vswap.h>
+#include <linux/zswap.h>
 
 #include "swap_tier.h"
 
@@ -326,6 +327,31 @@ int swap_tiers_next_allowed(unsigned int tiers, int *pos)
 }
 
 /**
+ * swap_tiers_below - The device tiers below a tier.
+ * @id: a tier id: zswap, or a device tier
+ *
+ * Return: the ids of the device tiers after @id in tier order; for zswap
+ * every device tier, or SWAP_TIERS_ALL less zswap if there are none.
+ */
+unsigned int swap_tiers_below(int id)
+{
+	int nr = smp_load_acquire(&swap_tier_nr), pos, tid;
+	bool seen = id == SWAP_TIER_ZSWAP;
+	unsigned int below = 0;
+
+	if (seen && !nr)
+		return SWAP_TIERS_ALL & ~BIT(SWAP_TIER_ZSWAP);
+	for (pos = 0; pos < nr; pos++) {
+		tid = swap_tier_id_of_idx(READ_ONCE(swap_tier_order[pos]));
+		if (seen)
+			below |= BIT(tid);
+		else if (tid == id)
+			seen = true;
+	}
+	return below;
+}
+
+/**
  * swap_tier_has_space - May a device of a tier have a free slot?
  * @idx: the device tier's Idx
  *
@@ -457,6 +483,53 @@ int swap_tier_nth(int pos, const char **name)
 }
 
 /**
+ * swap_tier_name - The name of a tier.
+ * @id: a tier id
+ *
+ * Under swap_tiers_lock().
+ *
+ * Return: the name, or NULL if no tier has that id.
+ */
+const char *swap_tier_name(int id)
+{
+	int idx = id - SWAP_TIER_DEVICE_FIRST;
+
+	lockdep_assert_held(&swap_tier_mutex);
+	if (id == SWAP_TIER_ZSWAP)
+		return IS_ENABLED(CONFIG_ZSWAP) ? "zswap" : NULL;
+	if (idx < 0 || idx >= CONFIG_NR_SWAP_TIERS ||
+	    !swap_tier_used(&swap_tiers.tier[idx]))
+		return NULL;
+	return swap_tiers.tier[idx].name;
+}
+
+/**
+ * swap_tier_nr_stored - The pages a tier holds now.
+ * @id: a tier id
+ *
+ * For zswap, its stored pages; for a device tier, the slots in use on its
+ * devices, classic entries included.  Racy, as any statistic.
+ *
+ * Return: the number of pages.
+ */
+unsigned long swap_tier_nr_stored(int id)
+{
+	struct swap_info_struct *si;
+	unsigned long types, nr = 0;
+	unsigned int type;
+
+	if (id == SWAP_TIER_ZSWAP)
+		return IS_ENABLED(CONFIG_ZSWAP) ? atomic_read(&zswap_stored_pages) : 0;
+	types = data_race(swap_tier_types[id - SWAP_TIER_DEVICE_FIRST]);
+	for_each_set_bit(type, &types, MAX_SWAPFILES) {
+		si = swp_swap_info(swp_entry(type, 0));
+		if (si)
+			nr += READ_ONCE(si->inuse_pages);
+	}
+	return nr;
+}
+
+/**
  * swap_tier_id_by_name - The id of a tier named in a per-cgroup file.
  * @name: "zswap" or a device tier's name
  *
@@ -535,9 +608,11 @@ static ssize_t tiers_store(struct kobject *kobj, struct kobj_attribute *attr,
 			swap_tiers_commit(t);
 		spin_unlock(&swap_tier_lock);
 	}
-	if (!err)
+	if (!err) {
 		swap_tiers_memcg_reset((unsigned int)removed[0] <<
 				       SWAP_TIER_DEVICE_FIRST);
+		swap_tiers_sysfs_sync(removed);
+	}
 	mutex_unlock(&swap_tier_mutex);
 out:
 	kfree(t);

@@ -12,6 +12,7 @@
 #include <linux/swap.h>
 
 struct kobj_attribute;
+struct kobject;
 
 /* Tier ids: compressed tiers first, then device tier Idx i as i + 1. */
 #define SWAP_TIER_ZSWAP		0
@@ -27,7 +28,18 @@ struct kobj_attribute;
 enum swap_tier_event {
 	SWAP_TIER_EVENT_LIMIT,	/* a cgroup's limit on the tier */
 	SWAP_TIER_EVENT_FULL,	/* the tier was tried and did not take it */
+	SWAP_TIER_EVENT_MOVED_IN,	/* pages moved into the tier */
+	SWAP_TIER_EVENT_MOVED_OUT,	/* pages moved out of the tier */
 	SWAP_TIER_NR_EVENTS,
+};
+
+/* A tier's counters, in pages: /sys/kernel/mm/swap/tier/NAME/. */
+enum swap_tier_stat {
+	SWAP_TIER_STAT_MOVED_IN,
+	SWAP_TIER_STAT_MOVED_OUT,
+	SWAP_TIER_STAT_MOVE_FAILED,
+	SWAP_TIER_STAT_READ_BACK,
+	SWAP_TIER_NR_STATS,
 };
 
 /* A device tier Idx's tier id. */
@@ -79,6 +91,8 @@ static inline bool swap_tiers_allow_type(unsigned int tiers, unsigned int type)
 }
 
 int swap_tiers_next_allowed(unsigned int tiers, int *pos);
+unsigned int swap_tiers_below(int id);
+unsigned long swap_tier_nr_stored(int id);
 bool swap_tier_has_space(int idx);
 long swap_tiers_nr_free(unsigned int tiers);
 bool swap_tiers_have_device(unsigned int tiers);
@@ -87,6 +101,18 @@ void swap_tiers_assign(struct swap_info_struct *si);
 void swap_tiers_release(struct swap_info_struct *si);
 void swap_tiers_lock(void);
 void swap_tiers_unlock(void);
+const char *swap_tier_name(int id);
+void swap_tiers_sysfs_sync(const unsigned long *removed);
+int swap_tiers_sysfs_init(struct kobject *swap_kobj);
+
+DECLARE_PER_CPU(unsigned long, swap_tier_stats[SWAP_TIER_IDS][SWAP_TIER_NR_STATS]);
+
+/* Add @nr to tier @id's counter @stat; SWAP_TIER_NONE counts nothing. */
+static inline void swap_tier_count(int id, enum swap_tier_stat stat, long nr)
+{
+	if (id != SWAP_TIER_NONE)
+		this_cpu_add(swap_tier_stats[id][stat], nr);
+}
 int swap_tier_nth(int pos, const char **name);
 int swap_tier_id_by_name(const char *name);
 extern struct kobj_attribute swap_tiers_attr;
@@ -114,6 +140,8 @@ int swap_tiers_max_show(struct seq_file *m, struct mem_cgroup *memcg);
 int swap_tiers_max_write(struct mem_cgroup *memcg, char *buf);
 int swap_tiers_current_show(struct seq_file *m, struct mem_cgroup *memcg);
 int swap_tiers_events_show(struct seq_file *m, struct mem_cgroup *memcg);
+int swap_tiers_demote_write(struct mem_cgroup *memcg, char *buf);
+void swap_tiers_count_move(swp_entry_t entry, int from, int to);
 #else
 static inline unsigned int swap_tiers_allowed(struct mem_cgroup *memcg)
 {
@@ -155,6 +183,10 @@ static inline void swap_tiers_count_limited(struct mem_cgroup *memcg,
 }
 
 static inline void swap_tiers_memcg_reset(unsigned int ids)
+{
+}
+
+static inline void swap_tiers_count_move(swp_entry_t entry, int from, int to)
 {
 }
 #endif

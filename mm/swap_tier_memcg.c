@@ -25,6 +25,7 @@
 #include <linux/static_key.h>
 #include <linux/string.h>
 #include <linux/swap_cgroup.h>
+#include <linux/vswap.h>
 
 #include "swap_tier.h"
 
@@ -51,6 +52,8 @@ static DEFINE_STATIC_KEY_FALSE(swap_tiers_limits);
 static const char * const swap_tier_event_names[SWAP_TIER_NR_EVENTS] = {
 	[SWAP_TIER_EVENT_LIMIT] = "limit",
 	[SWAP_TIER_EVENT_FULL] = "full",
+	[SWAP_TIER_EVENT_MOVED_IN] = "moved_in",
+	[SWAP_TIER_EVENT_MOVED_OUT] = "moved_out",
 };
 
 /* The memcg's state, or NULL for the root (and a NULL memcg). */
@@ -195,6 +198,31 @@ void swap_tiers_event(struct mem_cgroup *memcg, int id,
 
 	for (; (st = swap_tiers_of(memcg)); memcg = parent_mem_cgroup(memcg))
 		atomic_long_inc(&st->events[id][event]);
+}
+
+/**
+ * swap_tiers_count_move - Count a page moved from one tier to another.
+ * @entry: the virtual slot whose data moved
+ * @from: the tier it left
+ * @to: the tier it reached
+ *
+ * For the cgroup the slot's record names, which is charged for it, and
+ * every ancestor, as the charge.
+ */
+void swap_tiers_count_move(swp_entry_t entry, int from, int to)
+{
+	struct swap_tiers_memcg *st;
+	struct mem_cgroup *memcg;
+
+	if (mem_cgroup_disabled() || !cgroup_subsys_on_dfl(memory_cgrp_subsys))
+		return;
+	rcu_read_lock();
+	memcg = mem_cgroup_from_id(lookup_swap_cgroup_id(entry));
+	for (; (st = swap_tiers_of(memcg)); memcg = parent_mem_cgroup(memcg)) {
+		atomic_long_inc(&st->events[from][SWAP_TIER_EVENT_MOVED_OUT]);
+		atomic_long_inc(&st->events[to][SWAP_TIER_EVENT_MOVED_IN]);
+	}
+	rcu_read_unlock();
 }
 
 /**
@@ -442,6 +470,48 @@ int swap_tiers_max_write(struct mem_cgroup *memcg, char *buf)
 	else
 		swap_tiers_set_max(st, id, max);
 	swap_tiers_unlock();
+	return err;
+}
+
+/**
+ * swap_tiers_demote_write - Write memory.swap.tiers.demote.
+ * @memcg: the cgroup
+ * @buf: "BYTES [source=TIER]"
+ *
+ * Moves up to BYTES of the cgroup's and its descendants' coldest swapped
+ * data one tier down: from TIER, or from the top tier down.  BYTES is
+ * decimal with an optional K/M/G/... suffix, rounded down to pages, as
+ * memory.swap.tiers.max takes it ("max" is not a size here).
+ *
+ * Return: 0 once that much moved, -EAGAIN if less could, -EINTR on a
+ * signal, -EINVAL for bad input, with nothing moved.
+ */
+int swap_tiers_demote_write(struct mem_cgroup *memcg, char *buf)
+{
+	int source = SWAP_TIER_NONE;
+	unsigned long nr_pages;
+	char *bytes, *key;
+	int err;
+
+	buf = strim(buf);
+	bytes = strsep(&buf, " \t");
+	if (!*bytes || !strcmp(bytes, "max") ||
+	    swap_tiers_parse_max(bytes, &nr_pages))
+		return -EINVAL;
+	while (buf && (key = strsep(&buf, " \t"))) {
+		if (!*key)
+			continue;
+		if (source != SWAP_TIER_NONE || !str_has_prefix(key, "source="))
+			return -EINVAL;
+		swap_tiers_lock();
+		source = swap_tier_id_by_name(key + strlen("source="));
+		swap_tiers_unlock();
+		if (source == SWAP_TIER_NONE)
+			return -EINVAL;
+	}
+	if (!nr_pages)
+		return 0;
+	err = vswap_demote(memcg, nr_pages, source);
 	return err;
 }
 

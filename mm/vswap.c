@@ -471,6 +471,7 @@ int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
 		goto keep;
 	}
 	vswap_desc_set(folio, vswap_phys_desc(slot));
+	vswap_stamp_disk(slot);
 	count_vm_event(VSWAP_DISK);
 	vswap_note_stored(folio);
 	/* The IO paths find the slot through swap_folio_slot(). */
@@ -505,6 +506,7 @@ bool vswap_read_folio(struct folio *folio)
 	unsigned long desc = READ_ONCE(*vswap_desc(folio->swap));
 	unsigned long word;
 
+	swap_tier_count(vswap_desc_tier(desc), SWAP_TIER_STAT_READ_BACK, 1);
 	switch (vswap_desc_tag(desc)) {
 	case VSWAP_DESC_SAME:
 		word = vswap_same_word(desc);
@@ -580,38 +582,6 @@ swp_entry_t vswap_folio_slot(struct folio *folio)
 bool vswap_writeback_possible(swp_entry_t entry, unsigned int tiers)
 {
 	return !is_vswap_entry(entry) || swap_tiers_nr_free(tiers) > 0;
-}
-
-/**
- * vswap_writeback_begin - Take a virtual slot from zswap for writeback.
- * @folio: the locked, new swap cache folio zswap writeback allocated
- * @zentry: the zswap entry zswap means to write back
- * @tiers: the swap tier ids the entry's cgroup may use (swap_tiers_usable())
- *
- * This is zswap's compare-and-exchange of its tree for a virtual slot: if
- * the descriptor still holds @zentry, it now names a new disk slot, which
- * __swap_writepage() will write once zswap has decompressed @zentry into
- * @folio.  Until the write starts, the folio lock keeps everyone else from
- * reading the descriptor.
- *
- * Return: 0 on success; -ENOMEM, as zswap's own check, if the slot no
- * longer holds @zentry (it was loaded, or freed and reused, behind the
- * LRU's back); -ENOSPC if no disk slot is free.
- */
-int vswap_writeback_begin(struct folio *folio, struct zswap_entry *zentry,
-			  unsigned int tiers)
-{
-	swp_entry_t slot;
-
-	VM_WARN_ON_ONCE_FOLIO(!folio_test_locked(folio), folio);
-	if (READ_ONCE(*vswap_desc(folio->swap)) != vswap_zswap_desc(zentry))
-		return -ENOMEM;
-	slot = vswap_disk_slot_alloc(tiers);
-	if (!slot.val)
-		return -ENOSPC;
-	vswap_desc_set(folio, vswap_phys_desc(slot));
-	count_vm_event(VSWAP_WRITEBACK);
-	return 0;
 }
 
 /*********************************

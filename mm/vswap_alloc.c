@@ -480,6 +480,8 @@ void vswap_range_set_disk(swp_entry_t entry, swp_entry_t disk,
 	 */
 	swap_tiers_charge(entry, SWAP_TIER_NONE,
 			  vswap_desc_tier(__vswap_phys_desc(disk) | tiered), nr);
+	/* A range is within one cluster: one stamp. */
+	vswap_stamp_disk(disk);
 	for (i = 0; i < nr; i++, disk.val++) {
 		old = READ_ONCE(desc[i]);
 		VM_WARN_ON_ONCE(vswap_desc_tier(old) != SWAP_TIER_NONE);

@@ -277,4 +277,8 @@ swp_entry_t vswap_disk_range_alloc(int order, unsigned int tiers);
 void vswap_disk_cache_drain(unsigned int type, unsigned int cpu);
 unsigned long vswap_disk_cached_slots(void);
 
+/* vswap_move.c */
+void vswap_stamp_disk(swp_entry_t slot);
+unsigned long vswap_stamp_of(swp_entry_t slot);
+
 #endif /* _MM_VSWAP_INTERNAL_H */

@@ -78,8 +78,11 @@ void vswap_count_stable_write_fault(swp_entry_t entry);
 void vswap_device_enable(struct swap_info_struct *si);
 void vswap_device_disable(struct swap_info_struct *si);
 bool vswap_writeback_possible(swp_entry_t entry, unsigned int tiers);
-int vswap_writeback_begin(struct folio *folio, struct zswap_entry *zentry,
-			  unsigned int tiers);
+int vswap_move_zswap(struct zswap_entry *zentry, swp_entry_t entry,
+		     unsigned int tiers);
+int vswap_demote(struct mem_cgroup *memcg, unsigned long nr_pages, int source);
+int vswap_disk_swapon(unsigned int type, unsigned long maxpages);
+void vswap_disk_swapoff(unsigned int type);
 struct zswap_entry *vswap_zswap_load(swp_entry_t entry);
 struct zswap_entry *vswap_zswap_store(swp_entry_t entry,
 				      struct zswap_entry *zentry);
@@ -188,11 +191,25 @@ static inline bool vswap_writeback_possible(swp_entry_t entry,
 	return true;
 }
 
-static inline int vswap_writeback_begin(struct folio *folio,
-					struct zswap_entry *zentry,
-					unsigned int tiers)
+static inline int vswap_move_zswap(struct zswap_entry *zentry,
+				   swp_entry_t entry, unsigned int tiers)
 {
 	return -ENOMEM;
+}
+
+static inline int vswap_demote(struct mem_cgroup *memcg,
+			       unsigned long nr_pages, int source)
+{
+	return -EAGAIN;
+}
+
+static inline int vswap_disk_swapon(unsigned int type, unsigned long maxpages)
+{
+	return 0;
+}
+
+static inline void vswap_disk_swapoff(unsigned int type)
+{
 }
 
 static inline struct zswap_entry *vswap_zswap_load(swp_entry_t entry)

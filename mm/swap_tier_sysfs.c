@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Swap tiers: a directory per tier under /sys/kernel/mm/swap/tier/, with
+ * the tier's counters, one value per file.  The directories follow the
+ * tier table: made when a tier is added, removed with it.
+ *
+ * Design: "Counters" in Documentation/mm/swap_tier_moves.rst.
+ */
+
+#define pr_fmt(fmt) "swap_tier: " fmt
+
+#include <linux/kobject.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+
+#include "swap_tier.h"
+
+DEFINE_PER_CPU(unsigned long, swap_tier_stats[SWAP_TIER_IDS][SWAP_TIER_NR_STATS]);
+
+struct swap_tier_dir {
+	struct kobject kobj;
+	int id;
+	char name[SWAP_TIER_NAME_MAX + 1];
+};
+
+/* /sys/kernel/mm/swap/tier, and each tier's directory, by tier id. */
+static struct kobject *swap_tier_kobj;
+static struct swap_tier_dir *swap_tier_dirs[SWAP_TIER_IDS];
+
+static int swap_tier_dir_id(struct kobject *kobj)
+{
+	return container_of(kobj, struct swap_tier_dir, kobj)->id;
+}
+
+/* A counter summed over the CPUs; racy, as any statistic. */
+static unsigned long swap_tier_stat_sum(int id, enum swap_tier_stat stat)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu(swap_tier_stats[id][stat], cpu);
+	return sum;
+}
+
+static void swap_tier_stats_reset(int id)
+{
+	int cpu, stat;
+
+	for_each_possible_cpu(cpu)
+		for (stat = 0; stat < SWAP_TIER_NR_STATS; stat++)
+			per_cpu(swap_tier_stats[id][stat], cpu) = 0;
+}
+
+static ssize_t stored_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%lu\n",
+			  swap_tier_nr_stored(swap_tier_dir_id(kobj)));
+}
+static struct kobj_attribute stored_attr = __ATTR_RO(stored);
+
+#define SWAP_TIER_STAT_ATTR(_name, _stat)				\
+static ssize_t _name##_show(struct kobject *kobj,			\
+			    struct kobj_attribute *attr, char *buf)	\
+{									\
+	return sysfs_emit(buf, "%lu\n",					\
+			  swap_tier_stat_sum(swap_tier_dir_id(kobj),	\
+					     _stat));			\
+}									\
+static struct kobj_attribute _name##_attr = __ATTR_RO(_name)
+
+SWAP_TIER_STAT_ATTR(moved_in, SWAP_TIER_STAT_MOVED_IN);
+SWAP_TIER_STAT_ATTR(moved_out, SWAP_TIER_STAT_MOVED_OUT);
+SWAP_TIER_STAT_ATTR(move_failed, SWAP_TIER_STAT_MOVE_FAILED);
+SWAP_TIER_STAT_ATTR(read_back, SWAP_TIER_STAT_READ_BACK);
+
+static struct attribute *swap_tier_dir_attrs[] = {
+	&stored_attr.attr,
+	&moved_in_attr.attr,
+	&moved_out_attr.attr,
+	&move_failed_attr.attr,
+	&read_back_attr.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(swap_tier_dir);
+
+static void swap_tier_dir_release(struct kobject *kobj)
+{
+	kfree(container_of(kobj, struct swap_tier_dir, kobj));
+}
+
+static const struct kobj_type swap_tier_dir_ktype = {
+	.release = swap_tier_dir_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = swap_tier_dir_groups,
+};
+
+/* A new tier starts with zeroed counters. */
+static void swap_tier_dir_add(int id, const char *name)
+{
+	struct swap_tier_dir *dir = kzalloc(sizeof(*dir), GFP_KERNEL);
+
+	if (!dir)
+		goto fail;
+	swap_tier_stats_reset(id);
+	dir->id = id;
+	strscpy(dir->name, name);
+	if (kobject_init_and_add(&dir->kobj, &swap_tier_dir_ktype,
+				 swap_tier_kobj, "%s", name)) {
+		kobject_put(&dir->kobj);
+		goto fail;
+	}
+	swap_tier_dirs[id] = dir;
+	return;
+fail:
+	/* The tier works without its directory; only its counters hide. */
+	pr_warn("no sysfs directory for tier %s\n", name);
+}
+
+static void swap_tier_dir_remove(int id)
+{
+	kobject_del(&swap_tier_dirs[id]->kobj);
+	kobject_put(&swap_tier_dirs[id]->kobj);
+	swap_tier_dirs[id] = NULL;
+}
+
+/**
+ * swap_tiers_sysfs_sync - Make the tier directories match the tier table.
+ * @removed: the device tier Idx bits a write removed (and may have added
+ *           again: their counters start over)
+ *
+ * Under swap_tiers_lock(), after a change of the table is committed.
+ */
+void swap_tiers_sysfs_sync(const unsigned long *removed)
+{
+	const char *name;
+	int id;
+
+	if (!swap_tier_kobj)
+		return;
+	for (id = SWAP_TIER_DEVICE_FIRST; id < SWAP_TIER_IDS; id++) {
+		name = swap_tier_name(id);
+		if (swap_tier_dirs[id] &&
+		    (!name || test_bit(id - SWAP_TIER_DEVICE_FIRST, removed) ||
+		     strcmp(swap_tier_dirs[id]->name, name)))
+			swap_tier_dir_remove(id);
+		if (!swap_tier_dirs[id] && name)
+			swap_tier_dir_add(id, name);
+	}
+}
+
+/**
+ * swap_tiers_sysfs_init - Create /sys/kernel/mm/swap/tier/ and zswap's directory.
+ * @swap_kobj: /sys/kernel/mm/swap
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int swap_tiers_sysfs_init(struct kobject *swap_kobj)
+{
+	const char *name;
+
+	swap_tier_kobj = kobject_create_and_add("tier", swap_kobj);
+	if (!swap_tier_kobj)
+		return -ENOMEM;
+	swap_tiers_lock();
+	name = swap_tier_name(SWAP_TIER_ZSWAP);
+	if (name)
+		swap_tier_dir_add(SWAP_TIER_ZSWAP, name);
+	swap_tiers_unlock();
+	return 0;
+}
