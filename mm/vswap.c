@@ -783,6 +783,7 @@ static void vswap_debugfs_init(void)
 	debugfs_create_file("allocated", 0444, dir, NULL, &vswap_allocated_fops);
 	debugfs_create_file("disk_cached", 0444, dir, NULL,
 			    &vswap_disk_cached_fops);
+	vswap_move_debugfs_init(dir);
 }
 #else
 static inline void vswap_debugfs_init(void) { }

@@ -280,5 +280,9 @@ unsigned long vswap_disk_cached_slots(void);
 /* vswap_move.c */
 void vswap_stamp_disk(swp_entry_t slot);
 unsigned long vswap_stamp_of(swp_entry_t slot);
+#ifdef CONFIG_DEBUG_FS
+struct dentry;
+void vswap_move_debugfs_init(struct dentry *dir);
+#endif
 
 #endif /* _MM_VSWAP_INTERNAL_H */

@@ -13,6 +13,8 @@
 #define pr_fmt(fmt) "vswap: " fmt
 
 #include <linux/blkdev.h>
+#include <linux/debugfs.h>
+#include <linux/fs.h>
 #include <linux/jiffies.h>
 #include <linux/memcontrol.h>
 #include <linux/mempolicy.h>
@@ -24,6 +26,7 @@
 #include <linux/swap.h>
 #include <linux/swap_cgroup.h>
 #include <linux/swapops.h>
+#include <linux/uaccess.h>
 #include <linux/vmstat.h>
 #include <linux/vswap.h>
 #include <linux/writeback.h>
@@ -109,7 +112,7 @@ void vswap_stamp_disk(swp_entry_t slot)
 
 /**
  * vswap_stamp_of - The stamp of a disk slot's cluster.
- * @slot: a disk slot; under rcu_read_lock() if the caller does not own it
+ * @slot: a disk slot, which the caller need not own
  *
  * Return: the jiffies of the last write into the cluster, 0 if none.
  */
@@ -137,6 +140,7 @@ struct vswap_move {
 	unsigned long old;	/* its descriptor when it was chosen */
 	unsigned int tiers;	/* where it may go: usable tiers below */
 	struct folio *folio;	/* its swap cache folio, held by the move */
+	bool reading;		/* the folio is unlocked by a disk read */
 	unsigned long desc;	/* the descriptor the move gave it, or 0 */
 };
 
@@ -173,9 +177,28 @@ static void vswap_move_free_old(unsigned long old, bool moved)
 }
 
 /*
+ * Is @m's slot's folio, found in the swap cache, one a move can take as
+ * it is: an uptodate copy of the data nobody maps or writes, which
+ * reclaim has not dropped yet?  If so, it is left locked.
+ */
+static bool vswap_move_cached(struct vswap_move *m, struct folio *folio)
+{
+	if (folio_test_large(folio) || !folio_trylock(folio))
+		return false;
+	if (folio_test_swapcache(folio) && folio->swap.val == m->entry.val &&
+	    folio_test_uptodate(folio) && !folio_mapped(folio) &&
+	    !folio_test_dirty(folio) && !folio_test_writeback(folio) &&
+	    READ_ONCE(*vswap_desc(m->entry)) == m->old)
+		return true;
+	folio_unlock(folio);
+	return false;
+}
+
+/*
  * Step 1: a new swap cache folio per slot, still holding the descriptor
  * chosen; zswap's data decompressed into it (the folio stays locked),
- * a disk's read started (the read unlocks it).
+ * a disk's read started (the read unlocks it).  A clean folio already in
+ * the cache that nothing maps is taken locked as it is.
  */
 static void vswap_move_start(struct vswap_move *m, unsigned int nr,
 			     struct vswap_move_result *res)
@@ -203,9 +226,18 @@ static void vswap_move_start(struct vswap_move *m, unsigned int nr,
 			continue;
 		}
 		if (!allocated) {
-			/* Being swapped in, or moved: hot, or taken. */
-			folio_put(folio);
-			res->exists++;
+			/*
+			 * Written out and not reclaimed yet, it holds the data
+			 * and can be moved as it is; mapped, or busy, it is
+			 * being swapped in or moved: hot, or taken.
+			 */
+			if (!vswap_move_cached(&m[i], folio)) {
+				folio_put(folio);
+				res->exists++;
+				continue;
+			}
+			m[i].folio = folio;
+			m[i].reading = false;
 			continue;
 		}
 		/* The folio pins the slot; has it changed since it was chosen? */
@@ -215,7 +247,8 @@ static void vswap_move_start(struct vswap_move *m, unsigned int nr,
 			continue;
 		}
 		m[i].folio = folio;
-		if (vswap_desc_tag(m[i].old) == VSWAP_DESC_ZSWAP) {
+		m[i].reading = vswap_desc_tag(m[i].old) == VSWAP_DESC_PHYS;
+		if (!m[i].reading) {
 			/* The zswap entry stays until the write has ended. */
 			zswap_move_load(vswap_desc_zswap(m[i].old), folio);
 			folio_mark_uptodate(folio);
@@ -264,7 +297,7 @@ static void vswap_move_write(struct vswap_move *m, unsigned int nr, int from,
 		folio = m[i].folio;
 		if (!folio)
 			continue;
-		if (vswap_desc_tag(m[i].old) == VSWAP_DESC_PHYS)
+		if (m[i].reading)
 			folio_lock(folio);	/* waits for the read */
 		if (!vswap_move_still_ours(&m[i])) {
 			if (!folio_test_uptodate(folio)) {
@@ -404,6 +437,7 @@ struct vswap_demote {
 	unsigned int n;			/* slots in m[] */
 	struct vswap_move m[VSWAP_MOVE_BATCH];
 	unsigned short memcg_id[VSWAP_MOVE_BATCH];
+	struct zswap_coldest coldest[VSWAP_MOVE_BATCH];
 };
 
 static bool vswap_demote_done(struct vswap_demote *d)
@@ -562,7 +596,7 @@ static void vswap_demote_device(struct vswap_demote *d, int from)
  */
 static void vswap_demote_zswap(struct vswap_demote *d)
 {
-	struct zswap_coldest coldest[VSWAP_MOVE_BATCH];
+	struct zswap_coldest *coldest = d->coldest;
 	struct mem_cgroup *memcg;
 	unsigned long before;
 	unsigned int i, n;
@@ -635,3 +669,140 @@ int vswap_demote(struct mem_cgroup *memcg, unsigned long nr_pages, int source)
 	kfree(d);
 	return err;
 }
+
+/*********************************
+ * debugfs
+ **********************************/
+
+#ifdef CONFIG_DEBUG_FS
+/* The slots one query of slot_tier covers at most: a table's. */
+#define VSWAP_SLOT_QUERY_MAX	VSWAP_TABLE_SLOTS
+
+struct vswap_slot_query {
+	unsigned long first;
+	unsigned long nr;
+};
+
+static int vswap_slot_tier_open(struct inode *inode, struct file *file)
+{
+	struct vswap_slot_query *q = kzalloc(sizeof(*q), GFP_KERNEL);
+
+	if (!q)
+		return -ENOMEM;
+	file->private_data = q;
+	return 0;
+}
+
+static int vswap_slot_tier_release(struct inode *inode, struct file *file)
+{
+	kfree(file->private_data);
+	return 0;
+}
+
+/* "OFFSET [NR]": the slots the next read describes. */
+static ssize_t vswap_slot_tier_write(struct file *file, const char __user *ubuf,
+				     size_t count, loff_t *ppos)
+{
+	struct vswap_slot_query *q = file->private_data;
+	unsigned long first, nr = 1;
+	char buf[48];
+	int n;
+
+	if (!count || count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	n = sscanf(buf, "%lu %lu", &first, &nr);
+	if (n < 1 || !nr || nr > VSWAP_SLOT_QUERY_MAX ||
+	    first >= vswap_si->max || nr > vswap_si->max - first)
+		return -EINVAL;
+	q->first = first;
+	q->nr = nr;
+	return count;
+}
+
+/* The tier a descriptor's data is on, by name, for a test to compare. */
+static const char *vswap_desc_where(unsigned long desc)
+{
+	const char *name;
+	int tier;
+
+	switch (vswap_desc_tag(desc)) {
+	case VSWAP_DESC_ZSWAP:
+		return "zswap";
+	case VSWAP_DESC_PHYS:
+		tier = vswap_desc_tier(desc);
+		if (tier == SWAP_TIER_NONE)
+			return "untiered";
+		name = swap_tier_name(tier);
+		return name ? name : "?";
+	case VSWAP_DESC_SAME:
+		return "same";
+	case VSWAP_DESC_MEMORY:
+		return "memory";
+	case VSWAP_DESC_ERROR:
+		return "error";
+	default:
+		return "free";
+	}
+}
+
+/* One line per slot: "OFFSET TIER STAMP". */
+static ssize_t vswap_slot_tier_read(struct file *file, char __user *ubuf,
+				    size_t count, loff_t *ppos)
+{
+	struct vswap_slot_query *q = file->private_data;
+	size_t size = q->nr * 48, len = 0;
+	unsigned long i, offset, desc, stamp, *table;
+	ssize_t ret;
+	char *text;
+
+	if (!q->nr)
+		return -EINVAL;
+	text = kvmalloc(size, GFP_KERNEL);
+	if (!text)
+		return -ENOMEM;
+	swap_tiers_lock();
+	for (i = 0; i < q->nr; i++) {
+		offset = q->first + i;
+		/* Keeps the table of a slot the reader does not own. */
+		spin_lock(&vswap_si->lock);
+		table = vswap_table(offset);
+		desc = table ? READ_ONCE(table[offset % VSWAP_TABLE_SLOTS]) :
+		       VSWAP_DESC_EMPTY;
+		stamp = vswap_desc_tag(desc) == VSWAP_DESC_PHYS ?
+			vswap_stamp_of(vswap_phys_slot(desc)) : 0;
+		spin_unlock(&vswap_si->lock);
+		len += scnprintf(text + len, size - len, "%lu %s %lu\n", offset,
+				 vswap_desc_where(desc), stamp);
+	}
+	swap_tiers_unlock();
+	ret = simple_read_from_buffer(ubuf, count, ppos, text, len);
+	kvfree(text);
+	return ret;
+}
+
+static const struct file_operations vswap_slot_tier_fops = {
+	.owner = THIS_MODULE,
+	.open = vswap_slot_tier_open,
+	.release = vswap_slot_tier_release,
+	.read = vswap_slot_tier_read,
+	.write = vswap_slot_tier_write,
+	.llseek = default_llseek,
+};
+
+/**
+ * vswap_move_debugfs_init - Add slot_tier to the virtual swap debugfs directory.
+ * @dir: /sys/kernel/debug/vswap
+ *
+ * Write "OFFSET [NR]" (up to a table's slots), then read from the start:
+ * one line per slot, "OFFSET TIER STAMP", the tier holding its data and,
+ * for a disk slot, its cluster's stamp.
+ */
+void vswap_move_debugfs_init(struct dentry *dir)
+{
+	debugfs_create_file("slot_tier", 0600, dir, NULL,
+			    &vswap_slot_tier_fops);
+}
+#endif
