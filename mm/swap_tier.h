@@ -142,6 +142,8 @@ int swap_tiers_current_show(struct seq_file *m, struct mem_cgroup *memcg);
 int swap_tiers_events_show(struct seq_file *m, struct mem_cgroup *memcg);
 int swap_tiers_demote_write(struct mem_cgroup *memcg, char *buf);
 void swap_tiers_count_move(swp_entry_t entry, int from, int to);
+bool swap_tiers_may_make_room(struct mem_cgroup *memcg, int id);
+void swap_tiers_room_failed(struct mem_cgroup *memcg, int id);
 #else
 static inline unsigned int swap_tiers_allowed(struct mem_cgroup *memcg)
 {
@@ -187,6 +189,15 @@ static inline void swap_tiers_memcg_reset(unsigned int ids)
 }
 
 static inline void swap_tiers_count_move(swp_entry_t entry, int from, int to)
+{
+}
+
+static inline bool swap_tiers_may_make_room(struct mem_cgroup *memcg, int id)
+{
+	return false;
+}
+
+static inline void swap_tiers_room_failed(struct mem_cgroup *memcg, int id)
 {
 }
 #endif

@@ -15,6 +15,7 @@
 #include <linux/cache.h>
 #include <linux/cgroup.h>
 #include <linux/ctype.h>
+#include <linux/jiffies.h>
 #include <linux/kstrtox.h>
 #include <linux/memcontrol.h>
 #include <linux/page_counter.h>
@@ -39,6 +40,8 @@ struct swap_tiers_memcg {
 	unsigned int off;			/* ids whose limit is 0 */
 	unsigned int limited;			/* ids with a byte limit */
 	unsigned long max[SWAP_TIER_IDS];	/* pages; PAGE_COUNTER_MAX */
+	/* jiffies until which making room on a tier is not tried; 0: try */
+	unsigned long room_backoff[SWAP_TIER_IDS];
 	/* Pages on each tier, of this memcg and its descendants. */
 	atomic_long_t usage[SWAP_TIER_IDS] ____cacheline_aligned_in_smp;
 	atomic_long_t events[SWAP_TIER_IDS][SWAP_TIER_NR_EVENTS];
@@ -121,6 +124,40 @@ unsigned int swap_tiers_usable(struct mem_cgroup *memcg, unsigned int tiers,
 		}
 	}
 	return tiers;
+}
+
+/**
+ * swap_tiers_may_make_room - May reclaim make room on a tier for a cgroup?
+ * @memcg: the cgroup of a page to be stored
+ * @id: a device tier it is at its limit on, or that is full
+ *
+ * Return: false for the root, and for a second after an attempt that
+ * moved nothing.
+ */
+bool swap_tiers_may_make_room(struct mem_cgroup *memcg, int id)
+{
+	struct swap_tiers_memcg *st = swap_tiers_of(memcg);
+	unsigned long until;
+
+	if (!st)
+		return false;
+	until = READ_ONCE(st->room_backoff[id]);
+	return !until || time_after_eq(jiffies, until);
+}
+
+/**
+ * swap_tiers_room_failed - Note that no room could be made on a tier.
+ * @memcg: the cgroup swap_tiers_may_make_room() was asked for
+ * @id: the tier
+ *
+ * Keeps reclaim from walking for room per page while there is none.
+ */
+void swap_tiers_room_failed(struct mem_cgroup *memcg, int id)
+{
+	struct swap_tiers_memcg *st = swap_tiers_of(memcg);
+
+	if (st)
+		WRITE_ONCE(st->room_backoff[id], (jiffies + HZ) | 1);
 }
 
 /**

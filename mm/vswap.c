@@ -460,6 +460,8 @@ int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
 		goto keep;
 
 	usable = swap_tiers_usable(memcg, allowed, 1);
+	/* A full top tier, or one at the cgroup's limit, makes room. */
+	usable = vswap_room(memcg, allowed, usable);
 	slot = vswap_disk_slot_alloc(usable);
 	tried |= swap_tiers_have_device(usable);
 	swap_tiers_count_passed(memcg, allowed, usable, slot.val ?

@@ -280,6 +280,9 @@ unsigned long vswap_disk_cached_slots(void);
 /* vswap_move.c */
 void vswap_stamp_disk(swp_entry_t slot);
 unsigned long vswap_stamp_of(swp_entry_t slot);
+struct mem_cgroup;
+unsigned int vswap_room(struct mem_cgroup *memcg, unsigned int allowed,
+			unsigned int usable);
 #ifdef CONFIG_DEBUG_FS
 struct dentry;
 void vswap_move_debugfs_init(struct dentry *dir);

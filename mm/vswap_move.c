@@ -628,6 +628,67 @@ static void vswap_demote_zswap(struct vswap_demote *d)
 	} while (progress);
 }
 
+/*********************************
+ * making room
+ **********************************/
+
+/*
+ * Move up to a batch of @memcg's coldest data off device tier @tier, which
+ * it is at its limit on or which is full.  Returns true if any moved.
+ */
+static bool vswap_make_room(struct mem_cgroup *memcg, int tier)
+{
+	struct vswap_demote *d;
+	bool moved;
+
+	if (!swap_tiers_may_make_room(memcg, tier) || !swap_tiers_below(tier))
+		return false;
+	/* Reclaim runs this; it may use the reserves, and not wait. */
+	d = kzalloc(sizeof(*d), GFP_NOIO | __GFP_NOWARN);
+	if (!d)
+		return false;
+	d->root = memcg;
+	d->nr = VSWAP_MOVE_BATCH;
+	vswap_demote_device(d, tier);
+	moved = d->res.moved;
+	if (!moved)
+		swap_tiers_room_failed(memcg, tier);
+	kfree(d);
+	return moved;
+}
+
+/**
+ * vswap_room - Make room on a cgroup's top device tier for a page.
+ * @memcg: the cgroup of a page being stored, whose folio reclaim holds
+ * @allowed: the tiers it may use (swap_tiers_allowed())
+ * @usable: those it has room on (swap_tiers_usable())
+ *
+ * If the first device tier the cgroup allows is at its limit, or its
+ * devices are full, move a batch of the cgroup's coldest data from it to
+ * the next tier it allows, as zswap writes back at memory.zswap.max, so
+ * that the page goes to the top tier and older data goes down.  A page is
+ * passed down only when no room could be made.
+ *
+ * Return: the tiers to offer the page, @usable or more.
+ */
+unsigned int vswap_room(struct mem_cgroup *memcg, unsigned int allowed,
+			unsigned int usable)
+{
+	int pos = 0, idx, id;
+
+	if (!memcg || !swap_tiers_defined())
+		return usable;
+	idx = swap_tiers_next_allowed(allowed, &pos);
+	if (idx == SWAP_TIER_NONE)
+		return usable;
+	id = swap_tier_id_of_idx(idx);
+	if ((usable & BIT(id)) && swap_tier_has_space(idx))
+		return usable;
+	if (!vswap_make_room(memcg, id))
+		return usable;
+	return swap_tiers_usable(memcg, allowed, 1);
+}
+
 /**
  * vswap_demote - Move a cgroup's coldest swapped data one tier down.
  * @memcg: the cgroup; its descendants' data moves too

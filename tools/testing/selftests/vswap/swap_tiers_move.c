@@ -13,7 +13,8 @@
  * counters following the data; coldest first out of zswap (its LRU) and
  * out of a disk (cluster stamps, checked through slot_tier); demotion by
  * bytes, by source, -EAGAIN, bad input; never a move to a tier the cgroup
- * does not allow, nor out of zswap with memory.zswap.writeback=0; a write
+ * does not allow, nor out of zswap with memory.zswap.writeback=0; a disk
+ * tier at a cgroup's limit making room for new pages; a write
  * error during a move (fault injection) keeping the data where it was;
  * moves racing with faults, fork, munmap and swapoff.
  */
@@ -579,6 +580,44 @@ TEST_F_TIMEOUT(move, only_allowed_tiers, TIMEOUT)
 	EXPECT_EQ(256, tier_pages(CG, "fast"));
 	EXPECT_EQ(256, tier_pages(CG, "slow"));
 	verify(_metadata, e->buf, e->npages, PAGE_TEXT, 6);
+}
+
+/*
+ * A disk tier at the cgroup's limit makes room: with "fast 4M", the older
+ * half of the buffer is swapped out, then, a while later, the younger.
+ * Past the limit each new page goes to fast and the cgroup's oldest data
+ * on fast moves to slow, so at the end fast holds the limit's worth of
+ * the youngest data and slow all of the older half.
+ */
+TEST_F_TIMEOUT(move, disk_limit_makes_room, TIMEOUT)
+{
+	struct move_env *e = &self->e;
+	struct slot_info *s = calloc(e->npages, sizeof(*s));
+	long limit = VSWAP_MB(4) / page_size, fast, young_fast;
+	size_t half = e->npages / 2;
+
+	ASSERT_NE(NULL, s);
+	move_start(_metadata, e, false, false);
+	ASSERT_EQ(0, write_file_at(CG, "memory.swap.tiers.max", "fast 4M"));
+	fill_buf(_metadata, e, CG, PAGE_RANDOM, 10);
+	swap_out(_metadata, e->buf, half);
+	usleep(100000);
+	swap_out(_metadata, e->buf + half * page_size, e->npages - half);
+	ASSERT_EQ(0, slot_tiers(e, e->buf, e->npages, s));
+	fast = count_on(s, 0, e->npages, "fast");
+	young_fast = count_on(s, half, e->npages - half, "fast");
+	EXPECT_TRUE(fast <= limit && fast >= limit - SLACK_PAGES) {
+		TH_LOG("%ld pages on fast, limit %ld", fast, limit);
+		log_usage(_metadata, CG);
+	}
+	EXPECT_EQ(fast, tier_pages(CG, "fast"));
+	/* All of it from the younger half, but for a shared cluster. */
+	EXPECT_LE(fast - 512, young_fast);
+	EXPECT_LE((long)half - SLACK_PAGES, count_on(s, 0, half, "slow"));
+	EXPECT_LT(0, tier_event(CG, "fast", "moved_out"));
+	EXPECT_GE(SLACK_PAGES, tier_event(CG, "fast", "limit"));
+	verify(_metadata, e->buf, e->npages, PAGE_RANDOM, 10);
+	free(s);
 }
 
 /* The make-it-fail file of the block device behind @dev. */

@@ -18,7 +18,8 @@
  * from disk (the slot stays, and its charge), fork and COW, munmap,
  * swapoff of the device of a tier, process exit, and a large folio; the
  * parent counting its child's data; a zswap limit met by writing back the
- * oldest data; a disk tier's limit passing pages to the next tier; a
+ * oldest data; a disk tier's limit met by moving the oldest data to the
+ * next tier; a
  * cgroup whose only tier is at its limit not tried by reclaim; a device
  * swapped on before the tiers were defined charged and limited once it
  * is in a tier.
@@ -512,14 +513,17 @@ TEST_F_TIMEOUT(usage, zswap_limit_writes_back, TIMEOUT)
 }
 
 /*
- * "fast 8M": the cgroup's data fills the fast disk's tier up to the limit
- * and the rest goes to the slow disk, every page past it counted as a
- * "limit" event of fast; a limit on the parent applies to the child.
+ * "fast 8M" on the parent: the cgroup's data fills the fast disk's tier up
+ * to the limit, and past it room is made: the cgroup's oldest data on
+ * fast moves to the slow disk and the new page goes to fast, so hardly a
+ * page is passed down ("limit" events) while the pages moved out of fast
+ * are as many as are on slow.  A limit lowered below the usage moves
+ * nothing by itself.
  */
-TEST_F_TIMEOUT(usage, disk_limit_passes_down, TIMEOUT)
+TEST_F_TIMEOUT(usage, disk_limit_makes_room, TIMEOUT)
 {
 	struct usage_env *e = &self->e;
-	long limit = VSWAP_MB(LIMIT_MB) / page_size, fast, slow, events;
+	long limit = VSWAP_MB(LIMIT_MB) / page_size, fast, slow, events, out;
 
 	usage_start(_metadata, e, false, true);
 	ASSERT_EQ(0, write_file_at(CG, "memory.swap.tiers.max", "fast %dM",
@@ -529,10 +533,15 @@ TEST_F_TIMEOUT(usage, disk_limit_passes_down, TIMEOUT)
 	slow = tier_pages(CG_CHILD, "slow");
 	expect_split(_metadata, e, CG_CHILD, "fast", "slow", limit);
 	events = tier_event(CG_CHILD, "fast", "limit");
-	EXPECT_LE(slow - SLACK_PAGES, events) {
-		TH_LOG("%ld pages went to slow, %ld limit events of fast",
+	out = tier_event(CG_CHILD, "fast", "moved_out");
+	EXPECT_GE(SLACK_PAGES, events) {
+		TH_LOG("%ld pages went to slow, %ld passed down (limit)",
 		       slow, events);
 	}
+	EXPECT_LE(slow - SLACK_PAGES, out) {
+		TH_LOG("%ld pages on slow, %ld moved out of fast", slow, out);
+	}
+	EXPECT_EQ(out, tier_event(CG_CHILD, "slow", "moved_in"));
 	EXPECT_EQ(0, tier_event(CG_CHILD, "slow", "limit"));
 	verify(_metadata, e->buf, e->npages, PAGE_RANDOM, 8);
 
