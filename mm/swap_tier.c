@@ -335,6 +335,7 @@ int swap_tiers_next_allowed(unsigned int tiers, int *pos)
  */
 unsigned int swap_tiers_below(int id)
 {
+	/* Pairs with swap_tiers_commit(): the order is written first. */
 	int nr = smp_load_acquire(&swap_tier_nr), pos, tid;
 	bool seen = id == SWAP_TIER_ZSWAP;
 	unsigned int below = 0;
@@ -520,6 +521,7 @@ unsigned long swap_tier_nr_stored(int id)
 
 	if (id == SWAP_TIER_ZSWAP)
 		return IS_ENABLED(CONFIG_ZSWAP) ? atomic_read(&zswap_stored_pages) : 0;
+	/* Set and cleared under swap_tier_lock; a statistic may be stale. */
 	types = data_race(swap_tier_types[id - SWAP_TIER_DEVICE_FIRST]);
 	for_each_set_bit(type, &types, MAX_SWAPFILES) {
 		si = swp_swap_info(swp_entry(type, 0));

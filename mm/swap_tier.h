@@ -113,6 +113,7 @@ static inline void swap_tier_count(int id, enum swap_tier_stat stat, long nr)
 	if (id != SWAP_TIER_NONE)
 		this_cpu_add(swap_tier_stats[id][stat], nr);
 }
+
 int swap_tier_nth(int pos, const char **name);
 int swap_tier_id_by_name(const char *name);
 extern struct kobj_attribute swap_tiers_attr;

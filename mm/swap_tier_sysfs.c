@@ -60,6 +60,7 @@ static ssize_t stored_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "%lu\n",
 			  swap_tier_nr_stored(swap_tier_dir_id(kobj)));
 }
+
 static struct kobj_attribute stored_attr = __ATTR_RO(stored);
 
 #define SWAP_TIER_STAT_ATTR(_name, _stat)				\

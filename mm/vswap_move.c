@@ -534,36 +534,50 @@ static bool vswap_demote_oldest(struct vswap_demote *d, int from,
 	return found;
 }
 
+/*
+ * Gather into @d, from table @idx starting at slot *@i, the subtree's
+ * slots on tier @from whose cluster stamp is @stamp, until the batch or
+ * the demotion is full.  Returns false if the table is gone.
+ */
+static bool vswap_demote_gather(struct vswap_demote *d, int from,
+				unsigned long stamp, unsigned long idx,
+				unsigned long *i)
+{
+	unsigned long room = min_t(unsigned long, VSWAP_MOVE_BATCH,
+				   d->nr - d->res.moved);
+	unsigned long *table, desc;
+	swp_entry_t entry;
+	unsigned short id;
+
+	spin_lock(&vswap_si->lock);
+	table = vswap_tables[idx];
+	for (; table && *i < VSWAP_TABLE_SLOTS && d->n < room; (*i)++) {
+		entry = swp_entry(vswap_type, idx * VSWAP_TABLE_SLOTS + *i);
+		desc = READ_ONCE(table[*i]);
+		if (!vswap_demote_candidate(d->root, entry, desc, from, &id) ||
+		    vswap_stamp_of(vswap_phys_slot(desc)) != stamp)
+			continue;
+		d->m[d->n].entry = entry;
+		d->m[d->n].old = desc;
+		d->memcg_id[d->n++] = id;
+	}
+	spin_unlock(&vswap_si->lock);
+	return table;
+}
+
 /* Move the subtree's slots on tier @from whose cluster stamp is @stamp. */
 static void vswap_demote_stamp(struct vswap_demote *d, int from,
 			       unsigned long stamp)
 {
 	unsigned long nr_tables = DIV_ROUND_UP(vswap_si->max, VSWAP_TABLE_SLOTS);
-	unsigned long idx, i, desc, offset;
-	unsigned long *table;
-	unsigned short id;
+	unsigned long idx, i;
 
 	for (idx = 0; idx < nr_tables && !vswap_demote_done(d); idx++) {
+		if (!READ_ONCE(vswap_tables[idx]))
+			continue;
 		i = 0;
 		while (i < VSWAP_TABLE_SLOTS && !vswap_demote_done(d)) {
-			spin_lock(&vswap_si->lock);
-			table = vswap_tables[idx];
-			for (; table && i < VSWAP_TABLE_SLOTS &&
-			       d->n < min_t(unsigned long, VSWAP_MOVE_BATCH,
-					    d->nr - d->res.moved); i++) {
-				offset = idx * VSWAP_TABLE_SLOTS + i;
-				desc = READ_ONCE(table[i]);
-				if (!vswap_demote_candidate(d->root,
-						swp_entry(vswap_type, offset),
-						desc, from, &id) ||
-				    vswap_stamp_of(vswap_phys_slot(desc)) != stamp)
-					continue;
-				d->m[d->n].entry = swp_entry(vswap_type, offset);
-				d->m[d->n].old = desc;
-				d->memcg_id[d->n++] = id;
-			}
-			spin_unlock(&vswap_si->lock);
-			if (!table)
+			if (!vswap_demote_gather(d, from, stamp, idx, &i))
 				break;
 			if (d->n)
 				vswap_demote_flush(d, from);

@@ -220,7 +220,7 @@ static int slot_tiers(const struct move_env *e, const char *buf,
 		out[i].pm = pm[i];
 		out[i].stamp = 0;
 		if (!PM_SWAPPED(pm[i]) || PM_SWAP_TYPE(pm[i]) != e->type) {
-			strcpy(out[i].tier, "resident");
+			snprintf(out[i].tier, sizeof(out[i].tier), "resident");
 			continue;
 		}
 		n = snprintf(text, sizeof(text), "%llu 1",
@@ -694,7 +694,7 @@ struct faulter {
 	char *buf;
 	size_t npages;
 	uint64_t seed;
-	volatile bool stop;
+	bool stop;		/* read with __atomic_load_n() */
 	long bad;
 };
 
@@ -704,7 +704,7 @@ static void *fault_loop(void *arg)
 	struct faulter *f = arg;
 	unsigned long x = 88172645463325252UL;
 
-	while (!f->stop) {
+	while (!__atomic_load_n(&f->stop, __ATOMIC_RELAXED)) {
 		size_t i;
 
 		x ^= x << 13;
@@ -713,7 +713,7 @@ static void *fault_loop(void *arg)
 		i = x % f->npages;
 		if (!pattern_page_ok(f->buf + i * page_size, i, PAGE_MIXED,
 				     f->seed))
-			f->bad++;
+			__atomic_fetch_add(&f->bad, 1, __ATOMIC_RELAXED);
 	}
 	return NULL;
 }
@@ -776,7 +776,7 @@ TEST_F_TIMEOUT(move, races, TIMEOUT)
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		TH_LOG("child status %#x", status);
 	}
-	f.stop = true;
+	__atomic_store_n(&f.stop, true, __ATOMIC_RELAXED);
 	pthread_join(t[0], NULL);
 	pthread_join(t[1], NULL);
 	EXPECT_EQ(0, f.bad);
