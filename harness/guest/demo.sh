@@ -11,7 +11,9 @@
 #   capped   DEMO_ZSWAP_MB of zswap, then the slow disk ("zswap NM", "fast 0")
 #
 # It prints where each cgroup's data is, per tier (memory.swap.tiers.current),
-# checks it against the policy, and has every memhog verify every byte.
+# checks it against the policy, demotes some of two cgroups' oldest data
+# one tier down (memory.swap.tiers.demote) and shows the tiers before and
+# after, and has every memhog verify every byte.
 #
 # Environment: DEMO_MB (per cgroup, MiB), DEMO_LIMIT_MB (memory.max),
 # DEMO_ZSWAP_MB (capped's zswap limit), DEMO_POOL_PERCENT (zswap pool).
@@ -109,6 +111,50 @@ check "capped has nothing on fast" "$([ "$(kib capped fast)" -eq 0 ] && echo y)"
 check "capped went past zswap to slow" "$([ "$(kib capped slow)" -gt 0 ] && echo y)"
 zlimit=$(sed -n 's/^zswap limit=\([0-9]*\).*/\1/p' /sys/fs/cgroup/capped/memory.swap.tiers.events)
 check "capped's zswap limit counted pages sent on: $zlimit" "$([ "$zlimit" -gt 0 ] && echo y)"
+
+# Demotion: move the oldest data one tier down, on demand, and show the
+# tiers before and after.  The page tables are not touched; memhog reads
+# every byte back afterwards.
+row() {
+	printf '  %-8s %-7s %10s %10s %10s\n' $1 $2 "$(kib $1 zswap)" \
+		"$(kib $1 fast)" "$(kib $1 slow)"
+}
+# demote CGROUP REQUEST: write memory.swap.tiers.demote, print the outcome.
+demote() {
+	if echo "$2" >/sys/fs/cgroup/$1/memory.swap.tiers.demote 2>/dev/null; then
+		echo "  $1: \"$2\": done"
+	else
+		echo "  $1: \"$2\": less could be moved (EAGAIN)"
+	fi
+}
+echo
+echo "== demotion (memory.swap.tiers.demote): the oldest data one tier down"
+printf '  %-8s %-7s %10s %10s %10s\n' cgroup "" zswap fast slow
+row latency before
+row capped before
+lz0=$(kib latency zswap); lf0=$(kib latency fast)
+cz0=$(kib capped zswap); cs0=$(kib capped slow)
+demote latency "8M source=zswap"
+demote capped "4M source=zswap"
+demote latency "4M source=fast"
+row latency after
+row capped after
+check "latency: 8 MiB moved from zswap to fast" \
+	"$([ $((lz0 - $(kib latency zswap))) -eq 8192 ] &&
+	   [ $(($(kib latency fast) - lf0)) -eq 8192 ] && echo y)"
+check "latency: nothing below fast it may use, nothing on slow" \
+	"$([ "$(kib latency slow)" -eq 0 ] && echo y)"
+check "capped: 4 MiB moved from zswap straight to slow (fast is off)" \
+	"$([ $((cz0 - $(kib capped zswap))) -eq 4096 ] &&
+	   [ $(($(kib capped slow) - cs0)) -eq 4096 ] && echo y)"
+echo "  per tier (/sys/kernel/mm/swap/tier/NAME/, pages):"
+printf '    %-6s %8s %8s %9s %11s %9s\n' tier stored moved_in moved_out move_failed read_back
+for t in zswap fast slow; do
+	d=/sys/kernel/mm/swap/tier/$t
+	printf '    %-6s %8s %8s %9s %11s %9s\n' $t "$(cat $d/stored)" \
+		"$(cat $d/moved_in)" "$(cat $d/moved_out)" "$(cat $d/move_failed)" \
+		"$(cat $d/read_back)"
+done
 
 echo
 echo "== every memhog reads every byte back"
