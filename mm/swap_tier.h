@@ -145,6 +145,8 @@ int swap_tiers_demote_write(struct mem_cgroup *memcg, char *buf);
 void swap_tiers_count_move(swp_entry_t entry, int from, int to);
 bool swap_tiers_may_make_room(struct mem_cgroup *memcg, int id);
 void swap_tiers_room_failed(struct mem_cgroup *memcg, int id);
+bool swap_tiers_room_begin(struct mem_cgroup *memcg, int id);
+void swap_tiers_room_end(struct mem_cgroup *memcg, int id);
 #else
 static inline unsigned int swap_tiers_allowed(struct mem_cgroup *memcg)
 {
@@ -199,6 +201,15 @@ static inline bool swap_tiers_may_make_room(struct mem_cgroup *memcg, int id)
 }
 
 static inline void swap_tiers_room_failed(struct mem_cgroup *memcg, int id)
+{
+}
+
+static inline bool swap_tiers_room_begin(struct mem_cgroup *memcg, int id)
+{
+	return false;
+}
+
+static inline void swap_tiers_room_end(struct mem_cgroup *memcg, int id)
 {
 }
 #endif

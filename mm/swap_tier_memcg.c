@@ -42,6 +42,7 @@ struct swap_tiers_memcg {
 	unsigned long max[SWAP_TIER_IDS];	/* pages; PAGE_COUNTER_MAX */
 	/* jiffies until which making room on a tier is not tried; 0: try */
 	unsigned long room_backoff[SWAP_TIER_IDS];
+	unsigned long room_busy;		/* ids being made room on */
 	/* Pages on each tier, of this memcg and its descendants. */
 	atomic_long_t usage[SWAP_TIER_IDS] ____cacheline_aligned_in_smp;
 	atomic_long_t events[SWAP_TIER_IDS][SWAP_TIER_NR_EVENTS];
@@ -143,6 +144,30 @@ bool swap_tiers_may_make_room(struct mem_cgroup *memcg, int id)
 		return false;
 	until = READ_ONCE(st->room_backoff[id]);
 	return !until || time_after_eq(jiffies, until);
+}
+
+/**
+ * swap_tiers_room_begin - Start making room on a tier for a cgroup.
+ * @memcg: the cgroup swap_tiers_may_make_room() allowed
+ * @id: the tier
+ *
+ * Return: false if another task is making room there for the cgroup.
+ */
+bool swap_tiers_room_begin(struct mem_cgroup *memcg, int id)
+{
+	struct swap_tiers_memcg *st = swap_tiers_of(memcg);
+
+	return st && !test_and_set_bit_lock(id, &st->room_busy);
+}
+
+/**
+ * swap_tiers_room_end - Undo swap_tiers_room_begin().
+ * @memcg: the cgroup
+ * @id: the tier
+ */
+void swap_tiers_room_end(struct mem_cgroup *memcg, int id)
+{
+	clear_bit_unlock(id, &swap_tiers_of(memcg)->room_busy);
 }
 
 /**
@@ -256,8 +281,11 @@ void swap_tiers_count_move(swp_entry_t entry, int from, int to)
 	rcu_read_lock();
 	memcg = mem_cgroup_from_id(lookup_swap_cgroup_id(entry));
 	for (; (st = swap_tiers_of(memcg)); memcg = parent_mem_cgroup(memcg)) {
-		atomic_long_inc(&st->events[from][SWAP_TIER_EVENT_MOVED_OUT]);
-		atomic_long_inc(&st->events[to][SWAP_TIER_EVENT_MOVED_IN]);
+		/* A device in no tier is no tier's: nothing to count there. */
+		if (from != SWAP_TIER_NONE)
+			atomic_long_inc(&st->events[from][SWAP_TIER_EVENT_MOVED_OUT]);
+		if (to != SWAP_TIER_NONE)
+			atomic_long_inc(&st->events[to][SWAP_TIER_EVENT_MOVED_IN]);
 	}
 	rcu_read_unlock();
 }

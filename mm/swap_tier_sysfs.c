@@ -34,6 +34,12 @@ static int swap_tier_dir_id(struct kobject *kobj)
 	return container_of(kobj, struct swap_tier_dir, kobj)->id;
 }
 
+/*
+ * What each counter summed to when its tier was made: the per-CPU counters
+ * are never written but by their own CPU, so a new tier subtracts these.
+ */
+static unsigned long swap_tier_stat_base[SWAP_TIER_IDS][SWAP_TIER_NR_STATS];
+
 /* A counter summed over the CPUs; racy, as any statistic. */
 static unsigned long swap_tier_stat_sum(int id, enum swap_tier_stat stat)
 {
@@ -45,13 +51,25 @@ static unsigned long swap_tier_stat_sum(int id, enum swap_tier_stat stat)
 	return sum;
 }
 
+/*
+ * A counter since its tier was made.  read_back is corrected by -1 after
+ * a move's read; a tier made between the two would show -1: 0 instead.
+ */
+static unsigned long swap_tier_stat_read(int id, enum swap_tier_stat stat)
+{
+	long v = swap_tier_stat_sum(id, stat) -
+		 READ_ONCE(swap_tier_stat_base[id][stat]);
+
+	return max(v, 0L);
+}
+
 static void swap_tier_stats_reset(int id)
 {
-	int cpu, stat;
+	int stat;
 
-	for_each_possible_cpu(cpu)
-		for (stat = 0; stat < SWAP_TIER_NR_STATS; stat++)
-			per_cpu(swap_tier_stats[id][stat], cpu) = 0;
+	for (stat = 0; stat < SWAP_TIER_NR_STATS; stat++)
+		WRITE_ONCE(swap_tier_stat_base[id][stat],
+			   swap_tier_stat_sum(id, stat));
 }
 
 static ssize_t stored_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -68,8 +86,8 @@ static ssize_t _name##_show(struct kobject *kobj,			\
 			    struct kobj_attribute *attr, char *buf)	\
 {									\
 	return sysfs_emit(buf, "%lu\n",					\
-			  swap_tier_stat_sum(swap_tier_dir_id(kobj),	\
-					     _stat));			\
+			  swap_tier_stat_read(swap_tier_dir_id(kobj),	\
+					      _stat));			\
 }									\
 static struct kobj_attribute _name##_attr = __ATTR_RO(_name)
 

@@ -378,6 +378,9 @@ static int vswap_writepage_large(struct folio *folio,
 		if (!disk.val)
 			goto keep;
 		vswap_range_set_disk(folio->swap, disk, nr);
+	} else {
+		/* Written again: the range's data is new. */
+		vswap_stamp_disk(vswap_phys_slot(READ_ONCE(*vswap_desc(folio->swap))));
 	}
 
 	count_vm_events(VSWAP_DISK, nr);
@@ -460,9 +463,9 @@ int vswap_writepage(struct folio *folio, struct writeback_control *wbc)
 		goto keep;
 
 	usable = swap_tiers_usable(memcg, allowed, 1);
-	/* A full top tier, or one at the cgroup's limit, makes room. */
-	usable = vswap_room(memcg, allowed, usable);
 	slot = vswap_disk_slot_alloc(usable);
+	/* The top tier full, or at the cgroup's limit: make room there. */
+	slot = vswap_room(memcg, allowed, slot);
 	tried |= swap_tiers_have_device(usable);
 	swap_tiers_count_passed(memcg, allowed, usable, slot.val ?
 				swap_type_tier_id(swp_type(slot)) :
@@ -785,7 +788,7 @@ static void vswap_debugfs_init(void)
 	debugfs_create_file("allocated", 0444, dir, NULL, &vswap_allocated_fops);
 	debugfs_create_file("disk_cached", 0444, dir, NULL,
 			    &vswap_disk_cached_fops);
-	vswap_move_debugfs_init(dir);
+	vswap_demote_debugfs_init(dir);
 }
 #else
 static inline void vswap_debugfs_init(void) { }

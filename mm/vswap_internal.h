@@ -10,6 +10,7 @@
 #ifndef _MM_VSWAP_INTERNAL_H
 #define _MM_VSWAP_INTERNAL_H
 
+#include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/swap.h>
@@ -277,15 +278,65 @@ swp_entry_t vswap_disk_range_alloc(int order, unsigned int tiers);
 void vswap_disk_cache_drain(unsigned int type, unsigned int cpu);
 unsigned long vswap_disk_cached_slots(void);
 
-/* vswap_move.c */
-void vswap_stamp_disk(swp_entry_t slot);
+/* vswap_move.c: moving a slot's data to a lower tier */
+
+/* Slots a move holds at a time: folios in memory, reads and writes plugged. */
+#define VSWAP_MOVE_BATCH	32
+
+/* One slot of a batch. */
+struct vswap_move {
+	swp_entry_t entry;	/* the virtual slot */
+	unsigned long old;	/* its descriptor when it was chosen */
+	unsigned int tiers;	/* where it may go: usable tiers below */
+	struct folio *folio;	/* its swap cache folio, held by the move */
+	bool reading;		/* the folio is unlocked by a disk read */
+	unsigned long desc;	/* the descriptor the move gave it, or 0 */
+};
+
+/* How the slots of batches ended. */
+struct vswap_move_result {
+	unsigned long moved;
+	unsigned long failed;	/* a read or write error */
+	unsigned long exists;	/* its folio was in the swap cache: in use */
+	unsigned long gone;	/* freed or rewritten, or no memory */
+	unsigned long no_room;	/* no usable tier below had a free slot */
+	unsigned long no_tier;	/* its cgroup allows no tier below, or has
+				 * no room under its limits */
+};
+
+/* How to move a batch, and how its slots ended. */
+struct vswap_move_ctl {
+	int from;		/* the tier the slots are on */
+	gfp_t gfp;		/* for the folios, and their memcg charge */
+	bool async;		/* do not wait for the writes */
+	/*
+	 * The least stamp the destinations get: a demotion starting at
+	 * jiffies J moves data stamped up to J and stamps what it moves
+	 * J + 1 or later, so it never takes its own moves for old data.
+	 */
+	unsigned long stamp;
+	struct vswap_move_result res;
+};
+
+void vswap_move_batch(struct vswap_move *m, unsigned int nr,
+		      struct vswap_move_ctl *ctl);
+void vswap_stamp_disk_at(swp_entry_t slot, unsigned long now);
+
+/* Note that a virtual slot's data is written to a disk slot now. */
+static inline void vswap_stamp_disk(swp_entry_t slot)
+{
+	vswap_stamp_disk_at(slot, jiffies);
+}
+
 unsigned long vswap_stamp_of(swp_entry_t slot);
+
+/* vswap_demote.c: which data moves, and when */
 struct mem_cgroup;
-unsigned int vswap_room(struct mem_cgroup *memcg, unsigned int allowed,
-			unsigned int usable);
+swp_entry_t vswap_room(struct mem_cgroup *memcg, unsigned int allowed,
+		       swp_entry_t slot);
 #ifdef CONFIG_DEBUG_FS
 struct dentry;
-void vswap_move_debugfs_init(struct dentry *dir);
+void vswap_demote_debugfs_init(struct dentry *dir);
 #endif
 
 #endif /* _MM_VSWAP_INTERNAL_H */

@@ -2,9 +2,9 @@
 /*
  * Virtual swap space: moving a slot's data from its swap tier to a lower
  * one - zswap to a disk, a disk to a slower disk - under the slot's swap
- * cache folio lock, with the page tables untouched; which data moves
- * first (zswap's LRU, the stamps of disk clusters); and the on-demand
- * trigger, memory.swap.tiers.demote.
+ * cache folio lock, with the page tables untouched; and the stamps of disk
+ * clusters, which say how old the data on a disk is.  What moves, and
+ * when, is decided in vswap_demote.c.
  *
  * Documentation/mm/swap_tier_moves.rst has the design: the steps of a
  * move, its states and races, and the order.
@@ -13,20 +13,16 @@
 #define pr_fmt(fmt) "vswap: " fmt
 
 #include <linux/blkdev.h>
-#include <linux/debugfs.h>
-#include <linux/fs.h>
 #include <linux/jiffies.h>
 #include <linux/memcontrol.h>
 #include <linux/mempolicy.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/rcupdate.h>
-#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/swap.h>
 #include <linux/swap_cgroup.h>
 #include <linux/swapops.h>
-#include <linux/uaccess.h>
 #include <linux/vmstat.h>
 #include <linux/vswap.h>
 #include <linux/writeback.h>
@@ -35,9 +31,6 @@
 #include "swap.h"
 #include "swap_tier.h"
 #include "vswap_internal.h"
-
-/* Slots a move holds at a time: folios in memory, reads and writes plugged. */
-#define VSWAP_MOVE_BATCH	32
 
 /*********************************
  * cluster stamps
@@ -91,15 +84,15 @@ void vswap_disk_swapoff(unsigned int type)
 }
 
 /**
- * vswap_stamp_disk - Note that a virtual slot's data is written to a disk slot now.
+ * vswap_stamp_disk_at - Note that a virtual slot's data is written to a disk slot.
  * @slot: the disk slot, which the caller owns
+ * @now: the stamp: jiffies, or later for a move (see struct vswap_move_ctl)
  *
  * The cluster's word is written only if it changes: at most once a jiffy.
  */
-void vswap_stamp_disk(swp_entry_t slot)
+void vswap_stamp_disk_at(swp_entry_t slot, unsigned long now)
 {
 	unsigned long cluster = swp_offset(slot) / SWAPFILE_CLUSTER;
-	unsigned long now = jiffies;
 	struct vswap_stamps *stamps;
 
 	rcu_read_lock();
@@ -134,34 +127,18 @@ unsigned long vswap_stamp_of(swp_entry_t slot)
  * the move
  **********************************/
 
-/* One slot of a batch. */
-struct vswap_move {
-	swp_entry_t entry;	/* the virtual slot */
-	unsigned long old;	/* its descriptor when it was chosen */
-	unsigned int tiers;	/* where it may go: usable tiers below */
-	struct folio *folio;	/* its swap cache folio, held by the move */
-	bool reading;		/* the folio is unlocked by a disk read */
-	unsigned long desc;	/* the descriptor the move gave it, or 0 */
-};
-
-/* How the slots of batches ended. */
-struct vswap_move_result {
-	unsigned long moved;
-	unsigned long failed;	/* a read or write error */
-	unsigned long exists;	/* its folio was in the swap cache: in use */
-	unsigned long gone;	/* freed or rewritten, or no memory */
-	unsigned long no_room;	/* no usable tier below had a free slot */
-};
-
 /*
  * Let go of a move's locked folio.  A clean folio nothing maps leaves the
  * swap cache: its data is in the backend, and a demotion of gigabytes must
- * not leave them in memory.  A dirty one holds the only current copy.
+ * not leave them in memory.  A dirty one holds the only current copy.  On
+ * cgroup v1 reclaim drops it instead: its mem_cgroup_swapout() records the
+ * slot's memsw charge again, which adding the folio took.
  */
 static void vswap_move_put(struct folio *folio)
 {
 	if (folio_test_swapcache(folio) && !folio_mapped(folio) &&
-	    !folio_test_dirty(folio) && !folio_test_writeback(folio))
+	    !folio_test_dirty(folio) && !folio_test_writeback(folio) &&
+	    (mem_cgroup_disabled() || cgroup_subsys_on_dfl(memory_cgrp_subsys)))
 		delete_from_swap_cache(folio);
 	folio_unlock(folio);
 	folio_put(folio);
@@ -201,8 +178,9 @@ static bool vswap_move_cached(struct vswap_move *m, struct folio *folio)
  * the cache that nothing maps is taken locked as it is.
  */
 static void vswap_move_start(struct vswap_move *m, unsigned int nr,
-			     struct vswap_move_result *res)
+			     struct vswap_move_ctl *ctl)
 {
+	struct vswap_move_result *res = &ctl->res;
 	struct mempolicy *mpol = get_task_policy(current);
 	struct swap_iocb *splug = NULL;
 	struct blk_plug plug;
@@ -215,10 +193,10 @@ static void vswap_move_start(struct vswap_move *m, unsigned int nr,
 		m[i].folio = NULL;
 		m[i].desc = 0;
 		if (!m[i].tiers) {
-			res->no_room++;
+			res->no_tier++;
 			continue;
 		}
-		folio = __read_swap_cache_async(m[i].entry, GFP_KERNEL, mpol,
+		folio = __read_swap_cache_async(m[i].entry, ctl->gfp, mpol,
 						NO_INTERLEAVE_INDEX, &allocated,
 						true);
 		if (!folio) {
@@ -266,7 +244,9 @@ static void vswap_move_start(struct vswap_move *m, unsigned int nr,
 /*
  * Is @m's locked folio still the slot's, with the data read, unused, and
  * the descriptor unchanged?  A fault may have mapped it while its read was
- * in flight: then the slot is in use and stays.
+ * in flight: then the slot is in use and stays.  A slot whose last
+ * reference went meanwhile is only waiting for its folio to go: its data
+ * is dead.
  */
 static bool vswap_move_still_ours(struct vswap_move *m)
 {
@@ -274,19 +254,37 @@ static bool vswap_move_still_ours(struct vswap_move *m)
 
 	return folio_test_swapcache(folio) && folio->swap.val == m->entry.val &&
 	       folio_test_uptodate(folio) && !folio_mapped(folio) &&
-	       !folio_test_dirty(folio) &&
+	       !folio_test_dirty(folio) && __swap_count(m->entry) &&
 	       READ_ONCE(*vswap_desc(m->entry)) == m->old;
+}
+
+/* A slot that moved: the old backing goes, and it is counted. */
+static void vswap_move_done(struct vswap_move *m, struct vswap_move_ctl *ctl)
+{
+	int to = vswap_desc_tier(m->desc);
+
+	vswap_move_free_old(m->old, true);
+	swap_tier_count(ctl->from, SWAP_TIER_STAT_MOVED_OUT, 1);
+	swap_tier_count(to, SWAP_TIER_STAT_MOVED_IN, 1);
+	swap_tiers_count_move(m->entry, ctl->from, to);
+	if (ctl->from == SWAP_TIER_ZSWAP)
+		count_vm_event(VSWAP_WRITEBACK);
+	count_vm_event(VSWAP_MOVE);
+	ctl->res.moved++;
 }
 
 /*
  * Step 2: point each slot at a new disk slot on its first usable tier
  * below and start the writes, plugged.  __swap_writepage() unlocks the
- * folio once its write has started.
+ * folio once its write has started.  An asynchronous move is done here:
+ * as 6.12's zswap writeback, it frees the old backing now and leaves the
+ * folio to reclaim, which a failed write redirties.
  */
-static void vswap_move_write(struct vswap_move *m, unsigned int nr, int from,
-			     struct vswap_move_result *res)
+static void vswap_move_write(struct vswap_move *m, unsigned int nr,
+			     struct vswap_move_ctl *ctl)
 {
 	struct writeback_control wbc = { .sync_mode = WB_SYNC_NONE };
+	struct vswap_move_result *res = &ctl->res;
 	struct blk_plug plug;
 	struct folio *folio;
 	swp_entry_t slot;
@@ -302,7 +300,8 @@ static void vswap_move_write(struct vswap_move *m, unsigned int nr, int from,
 		if (!vswap_move_still_ours(&m[i])) {
 			if (!folio_test_uptodate(folio)) {
 				/* A read error: the slot keeps its disk slot. */
-				swap_tier_count(from, SWAP_TIER_STAT_MOVE_FAILED, 1);
+				swap_tier_count(ctl->from,
+						SWAP_TIER_STAT_MOVE_FAILED, 1);
 				res->failed++;
 			} else {
 				res->exists++;
@@ -317,8 +316,17 @@ static void vswap_move_write(struct vswap_move *m, unsigned int nr, int from,
 		m[i].desc = vswap_phys_desc(slot);
 		/* Moves the tier charge to the destination. */
 		vswap_desc_set(folio, m[i].desc);
-		vswap_stamp_disk(slot);
+		vswap_stamp_disk_at(slot, max(jiffies, ctl->stamp));
+		if (!ctl->async) {
+			__swap_writepage(folio, &wbc);
+			continue;
+		}
+		/* To the inactive tail once written, as zswap writeback. */
+		folio_set_reclaim(folio);
 		__swap_writepage(folio, &wbc);
+		vswap_move_done(&m[i], ctl);
+		folio_put(folio);
+		m[i].folio = NULL;
 		continue;
 put:
 		vswap_move_put(folio);
@@ -331,12 +339,11 @@ put:
  * Step 3: wait for each write, and with the folio locked again, free the
  * old backing, or go back to it if the write failed.
  */
-static void vswap_move_finish(struct vswap_move *m, unsigned int nr, int from,
-			      struct vswap_move_result *res)
+static void vswap_move_finish(struct vswap_move *m, unsigned int nr,
+			      struct vswap_move_ctl *ctl)
 {
 	struct folio *folio;
 	unsigned int i;
-	int to;
 
 	for (i = 0; i < nr; i++) {
 		folio = m[i].folio;
@@ -344,7 +351,6 @@ static void vswap_move_finish(struct vswap_move *m, unsigned int nr, int from,
 			continue;
 		folio_wait_writeback(folio);
 		folio_lock(folio);
-		to = vswap_desc_tier(m[i].desc);
 		if (!folio_test_swapcache(folio) ||
 		    folio->swap.val != m[i].entry.val ||
 		    READ_ONCE(*vswap_desc(m[i].entry)) != m[i].desc) {
@@ -354,7 +360,7 @@ static void vswap_move_finish(struct vswap_move *m, unsigned int nr, int from,
 			 * the move's; its old backing is.
 			 */
 			vswap_move_free_old(m[i].old, false);
-			res->gone++;
+			ctl->res.gone++;
 		} else if (folio_test_dirty(folio)) {
 			/*
 			 * end_swap_bio_write() redirtied it: the write failed
@@ -364,30 +370,34 @@ static void vswap_move_finish(struct vswap_move *m, unsigned int nr, int from,
 			 */
 			vswap_desc_set(folio, m[i].old);
 			vswap_disk_slot_free(vswap_phys_slot(m[i].desc));
-			swap_tier_count(from, SWAP_TIER_STAT_MOVE_FAILED, 1);
-			res->failed++;
+			swap_tier_count(ctl->from, SWAP_TIER_STAT_MOVE_FAILED, 1);
+			ctl->res.failed++;
 		} else {
-			vswap_move_free_old(m[i].old, true);
-			swap_tier_count(from, SWAP_TIER_STAT_MOVED_OUT, 1);
-			swap_tier_count(to, SWAP_TIER_STAT_MOVED_IN, 1);
-			swap_tiers_count_move(m[i].entry, from, to);
-			if (from == SWAP_TIER_ZSWAP)
-				count_vm_event(VSWAP_WRITEBACK);
-			count_vm_event(VSWAP_MOVE);
-			res->moved++;
+			vswap_move_done(&m[i], ctl);
 		}
 		vswap_move_put(folio);
 		m[i].folio = NULL;
 	}
 }
 
-/* Move a batch of slots, all on tier @from, each to its first usable tier below. */
-static void vswap_move_batch(struct vswap_move *m, unsigned int nr, int from,
-			     struct vswap_move_result *res)
+/**
+ * vswap_move_batch - Move a batch of virtual slots one tier down.
+ * @m: the slots, each with the descriptor it was chosen with and the tiers
+ *     it may go to
+ * @nr: how many, at most VSWAP_MOVE_BATCH
+ * @ctl: the tier they are on, how to allocate, whether to wait; counts
+ *       how each slot ended
+ *
+ * Each slot goes to a new disk slot on the first of its tiers with room.
+ * Reads, then writes, are issued under one plug each.
+ */
+void vswap_move_batch(struct vswap_move *m, unsigned int nr,
+		      struct vswap_move_ctl *ctl)
 {
-	vswap_move_start(m, nr, res);
-	vswap_move_write(m, nr, from, res);
-	vswap_move_finish(m, nr, from, res);
+	vswap_move_start(m, nr, ctl);
+	vswap_move_write(m, nr, ctl);
+	if (!ctl->async)
+		vswap_move_finish(m, nr, ctl);
 }
 
 /**
@@ -397,12 +407,13 @@ static void vswap_move_batch(struct vswap_move *m, unsigned int nr, int from,
  * @tiers: the tiers the entry's cgroup may use (swap_tiers_usable())
  *
  * zswap writeback of a virtual slot, by the shrinker, the shrink worker or
- * a store at a cgroup's limit: a move with a batch of one, which waits
- * for its write, so that a failed write leaves the entry in zswap.
+ * a store at a cgroup's limit: a move of one slot which, as 6.12's
+ * writeback, does not wait for its write.  A failed write leaves the page
+ * dirty in memory, to be written again.
  *
- * Return: 0 if it moved; -EEXIST if the slot's folio is in the swap cache;
- * -ENOSPC if no usable device has a free slot; -EIO on a write error;
- * -ENOMEM if the slot no longer holds @zentry, or no folio was allocated.
+ * Return: 0 if the write started; -EEXIST if the slot's folio is in the
+ * swap cache; -ENOSPC if no usable device has a free slot; -ENOMEM if the
+ * slot no longer holds @zentry, or no folio was allocated.
  */
 int vswap_move_zswap(struct zswap_entry *zentry, swp_entry_t entry,
 		     unsigned int tiers)
@@ -412,472 +423,18 @@ int vswap_move_zswap(struct zswap_entry *zentry, swp_entry_t entry,
 		.old = vswap_zswap_desc(zentry),
 		.tiers = tiers & swap_tiers_below(SWAP_TIER_ZSWAP),
 	};
-	struct vswap_move_result res = { 0 };
+	struct vswap_move_ctl ctl = {
+		.from = SWAP_TIER_ZSWAP,
+		.gfp = GFP_KERNEL,
+		.async = true,
+	};
 
-	vswap_move_batch(&m, 1, SWAP_TIER_ZSWAP, &res);
-	if (res.moved)
+	vswap_move_batch(&m, 1, &ctl);
+	if (ctl.res.moved)
 		return 0;
-	if (res.exists)
+	if (ctl.res.exists)
 		return -EEXIST;
-	if (res.no_room)
+	if (ctl.res.no_room || ctl.res.no_tier)
 		return -ENOSPC;
-	if (res.failed)
-		return -EIO;
 	return -ENOMEM;
 }
-
-/*********************************
- * demotion
- **********************************/
-
-struct vswap_demote {
-	struct mem_cgroup *root;	/* the cgroup whose subtree moves */
-	unsigned long nr;		/* pages to move */
-	struct vswap_move_result res;
-	unsigned int n;			/* slots in m[] */
-	struct vswap_move m[VSWAP_MOVE_BATCH];
-	unsigned short memcg_id[VSWAP_MOVE_BATCH];
-	struct zswap_coldest coldest[VSWAP_MOVE_BATCH];
-};
-
-static bool vswap_demote_done(struct vswap_demote *d)
-{
-	return d->res.moved >= d->nr || signal_pending(current);
-}
-
-/* Where a slot of the cgroup with id @id may go from tier @from. */
-static unsigned int vswap_demote_tiers(unsigned short id, int from)
-{
-	struct mem_cgroup *memcg;
-	unsigned int tiers;
-
-	rcu_read_lock();
-	memcg = mem_cgroup_from_id(id);
-	tiers = swap_tiers_usable(memcg, swap_tiers_allowed(memcg), 1) &
-		swap_tiers_below(from);
-	rcu_read_unlock();
-	return tiers;
-}
-
-/* Move the slots gathered in @d from device tier @from. */
-static void vswap_demote_flush(struct vswap_demote *d, int from)
-{
-	unsigned int i;
-
-	for (i = 0; i < d->n; i++)
-		d->m[i].tiers = vswap_demote_tiers(d->memcg_id[i], from);
-	vswap_move_batch(d->m, d->n, from, &d->res);
-	d->n = 0;
-}
-
-/*
- * Is the slot @entry, with descriptor @desc, on tier @from and charged to
- * @root's subtree?  Sets its cgroup's id.  Under the virtual device's
- * si->lock, which keeps the table and the slot's record.
- */
-static bool vswap_demote_candidate(struct mem_cgroup *root, swp_entry_t entry,
-				   unsigned long desc, int from,
-				   unsigned short *id)
-{
-	struct mem_cgroup *memcg;
-	bool ours;
-
-	if (vswap_desc_tag(desc) != VSWAP_DESC_PHYS ||
-	    vswap_desc_tier(desc) != from)
-		return false;
-	*id = lookup_swap_cgroup_id(entry);
-	rcu_read_lock();
-	memcg = mem_cgroup_from_id(*id);
-	ours = memcg && mem_cgroup_is_descendant(memcg, root);
-	rcu_read_unlock();
-	return ours;
-}
-
-/*
- * The oldest cluster stamp after @floor (any, if !@have_floor) among the
- * subtree's slots on tier @from.  Returns false if there is none.
- */
-static bool vswap_demote_oldest(struct vswap_demote *d, int from,
-				bool have_floor, unsigned long floor,
-				unsigned long *oldest)
-{
-	unsigned long nr_tables = DIV_ROUND_UP(vswap_si->max, VSWAP_TABLE_SLOTS);
-	unsigned long idx, i, desc, stamp;
-	unsigned long *table;
-	unsigned short id;
-	bool found = false;
-
-	for (idx = 0; idx < nr_tables; idx++) {
-		if (!READ_ONCE(vswap_tables[idx]))
-			continue;
-		spin_lock(&vswap_si->lock);
-		table = vswap_tables[idx];
-		for (i = 0; table && i < VSWAP_TABLE_SLOTS; i++) {
-			swp_entry_t entry = swp_entry(vswap_type,
-					idx * VSWAP_TABLE_SLOTS + i);
-
-			desc = READ_ONCE(table[i]);
-			if (!vswap_demote_candidate(d->root, entry, desc, from,
-						    &id))
-				continue;
-			stamp = vswap_stamp_of(vswap_phys_slot(desc));
-			if (have_floor && !time_after(stamp, floor))
-				continue;
-			if (!found || time_before(stamp, *oldest)) {
-				*oldest = stamp;
-				found = true;
-			}
-		}
-		spin_unlock(&vswap_si->lock);
-		cond_resched();
-	}
-	return found;
-}
-
-/*
- * Gather into @d, from table @idx starting at slot *@i, the subtree's
- * slots on tier @from whose cluster stamp is @stamp, until the batch or
- * the demotion is full.  Returns false if the table is gone.
- */
-static bool vswap_demote_gather(struct vswap_demote *d, int from,
-				unsigned long stamp, unsigned long idx,
-				unsigned long *i)
-{
-	unsigned long room = min_t(unsigned long, VSWAP_MOVE_BATCH,
-				   d->nr - d->res.moved);
-	unsigned long *table, desc;
-	swp_entry_t entry;
-	unsigned short id;
-
-	spin_lock(&vswap_si->lock);
-	table = vswap_tables[idx];
-	for (; table && *i < VSWAP_TABLE_SLOTS && d->n < room; (*i)++) {
-		entry = swp_entry(vswap_type, idx * VSWAP_TABLE_SLOTS + *i);
-		desc = READ_ONCE(table[*i]);
-		if (!vswap_demote_candidate(d->root, entry, desc, from, &id) ||
-		    vswap_stamp_of(vswap_phys_slot(desc)) != stamp)
-			continue;
-		d->m[d->n].entry = entry;
-		d->m[d->n].old = desc;
-		d->memcg_id[d->n++] = id;
-	}
-	spin_unlock(&vswap_si->lock);
-	return table;
-}
-
-/* Move the subtree's slots on tier @from whose cluster stamp is @stamp. */
-static void vswap_demote_stamp(struct vswap_demote *d, int from,
-			       unsigned long stamp)
-{
-	unsigned long nr_tables = DIV_ROUND_UP(vswap_si->max, VSWAP_TABLE_SLOTS);
-	unsigned long idx, i;
-
-	for (idx = 0; idx < nr_tables && !vswap_demote_done(d); idx++) {
-		if (!READ_ONCE(vswap_tables[idx]))
-			continue;
-		i = 0;
-		while (i < VSWAP_TABLE_SLOTS && !vswap_demote_done(d)) {
-			if (!vswap_demote_gather(d, from, stamp, idx, &i))
-				break;
-			if (d->n)
-				vswap_demote_flush(d, from);
-			cond_resched();
-		}
-	}
-}
-
-/*
- * Demote from device tier @from: cluster stamp by cluster stamp, oldest
- * first.  A stamp is visited once: slots it could not move stay behind.
- */
-static void vswap_demote_device(struct vswap_demote *d, int from)
-{
-	unsigned long stamp = 0;
-	bool have_floor = false;
-
-	if (!swap_tiers_below(from))
-		return;
-	while (!vswap_demote_done(d) &&
-	       vswap_demote_oldest(d, from, have_floor, stamp, &stamp)) {
-		vswap_demote_stamp(d, from, stamp);
-		have_floor = true;
-	}
-}
-
-/*
- * Demote from zswap: each cgroup of the subtree in turn, a batch of its
- * LRU's coldest entries at a time, until a round over them moves nothing.
- */
-static void vswap_demote_zswap(struct vswap_demote *d)
-{
-	struct zswap_coldest *coldest = d->coldest;
-	struct mem_cgroup *memcg;
-	unsigned long before;
-	unsigned int i, n;
-	bool progress;
-
-	do {
-		progress = false;
-		for (memcg = mem_cgroup_iter(d->root, NULL, NULL); memcg;
-		     memcg = mem_cgroup_iter(d->root, memcg, NULL)) {
-			if (vswap_demote_done(d)) {
-				mem_cgroup_iter_break(d->root, memcg);
-				return;
-			}
-			n = zswap_coldest(memcg, coldest,
-					  min_t(unsigned long, VSWAP_MOVE_BATCH,
-						d->nr - d->res.moved));
-			for (i = 0; i < n; i++) {
-				d->m[i].entry = coldest[i].entry;
-				d->m[i].old = vswap_zswap_desc(coldest[i].zentry);
-				d->m[i].tiers = coldest[i].tiers &
-					swap_tiers_below(SWAP_TIER_ZSWAP);
-			}
-			before = d->res.moved;
-			vswap_move_batch(d->m, n, SWAP_TIER_ZSWAP, &d->res);
-			if (d->res.moved > before)
-				progress = true;
-			cond_resched();
-		}
-	} while (progress);
-}
-
-/*********************************
- * making room
- **********************************/
-
-/*
- * Move up to a batch of @memcg's coldest data off device tier @tier, which
- * it is at its limit on or which is full.  Returns true if any moved.
- */
-static bool vswap_make_room(struct mem_cgroup *memcg, int tier)
-{
-	struct vswap_demote *d;
-	bool moved;
-
-	if (!swap_tiers_may_make_room(memcg, tier) || !swap_tiers_below(tier))
-		return false;
-	/* Reclaim runs this; it may use the reserves, and not wait. */
-	d = kzalloc(sizeof(*d), GFP_NOIO | __GFP_NOWARN);
-	if (!d)
-		return false;
-	d->root = memcg;
-	d->nr = VSWAP_MOVE_BATCH;
-	vswap_demote_device(d, tier);
-	moved = d->res.moved;
-	if (!moved)
-		swap_tiers_room_failed(memcg, tier);
-	kfree(d);
-	return moved;
-}
-
-/**
- * vswap_room - Make room on a cgroup's top device tier for a page.
- * @memcg: the cgroup of a page being stored, whose folio reclaim holds
- * @allowed: the tiers it may use (swap_tiers_allowed())
- * @usable: those it has room on (swap_tiers_usable())
- *
- * If the first device tier the cgroup allows is at its limit, or its
- * devices are full, move a batch of the cgroup's coldest data from it to
- * the next tier it allows, as zswap writes back at memory.zswap.max, so
- * that the page goes to the top tier and older data goes down.  A page is
- * passed down only when no room could be made.
- *
- * Return: the tiers to offer the page, @usable or more.
- */
-unsigned int vswap_room(struct mem_cgroup *memcg, unsigned int allowed,
-			unsigned int usable)
-{
-	int pos = 0, idx, id;
-
-	if (!memcg || !swap_tiers_defined())
-		return usable;
-	idx = swap_tiers_next_allowed(allowed, &pos);
-	if (idx == SWAP_TIER_NONE)
-		return usable;
-	id = swap_tier_id_of_idx(idx);
-	if ((usable & BIT(id)) && swap_tier_has_space(idx))
-		return usable;
-	if (!vswap_make_room(memcg, id))
-		return usable;
-	return swap_tiers_usable(memcg, allowed, 1);
-}
-
-/**
- * vswap_demote - Move a cgroup's coldest swapped data one tier down.
- * @memcg: the cgroup; its descendants' data moves too
- * @nr_pages: how much, in pages at their uncompressed size
- * @source: the tier to move from, or SWAP_TIER_NONE for each in turn, top
- *          down
- *
- * Return: 0 once @nr_pages moved, -EINTR on a signal, -EAGAIN if less
- * could be moved.
- */
-int vswap_demote(struct mem_cgroup *memcg, unsigned long nr_pages, int source)
-{
-	struct vswap_demote *d;
-	int pos = 0, idx, err;
-
-	if (!READ_ONCE(vswap_si))
-		return -EAGAIN;
-	d = kzalloc(sizeof(*d), GFP_KERNEL);
-	if (!d)
-		return -ENOMEM;
-	d->root = memcg;
-	d->nr = nr_pages;
-
-	if (source == SWAP_TIER_ZSWAP || source == SWAP_TIER_NONE)
-		vswap_demote_zswap(d);
-	if (source != SWAP_TIER_NONE && source != SWAP_TIER_ZSWAP)
-		vswap_demote_device(d, source);
-	while (source == SWAP_TIER_NONE && !vswap_demote_done(d) &&
-	       (idx = swap_tiers_next_allowed(SWAP_TIERS_ALL, &pos)) !=
-	       SWAP_TIER_NONE)
-		vswap_demote_device(d, swap_tier_id_of_idx(idx));
-
-	if (d->res.moved >= d->nr)
-		err = 0;
-	else if (signal_pending(current))
-		err = -EINTR;
-	else
-		err = -EAGAIN;
-	kfree(d);
-	return err;
-}
-
-/*********************************
- * debugfs
- **********************************/
-
-#ifdef CONFIG_DEBUG_FS
-/* The slots one query of slot_tier covers at most: a table's. */
-#define VSWAP_SLOT_QUERY_MAX	VSWAP_TABLE_SLOTS
-
-struct vswap_slot_query {
-	unsigned long first;
-	unsigned long nr;
-};
-
-static int vswap_slot_tier_open(struct inode *inode, struct file *file)
-{
-	struct vswap_slot_query *q = kzalloc(sizeof(*q), GFP_KERNEL);
-
-	if (!q)
-		return -ENOMEM;
-	file->private_data = q;
-	return 0;
-}
-
-static int vswap_slot_tier_release(struct inode *inode, struct file *file)
-{
-	kfree(file->private_data);
-	return 0;
-}
-
-/* "OFFSET [NR]": the slots the next read describes. */
-static ssize_t vswap_slot_tier_write(struct file *file, const char __user *ubuf,
-				     size_t count, loff_t *ppos)
-{
-	struct vswap_slot_query *q = file->private_data;
-	unsigned long first, nr = 1;
-	char buf[48];
-	int n;
-
-	if (!count || count >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
-	n = sscanf(buf, "%lu %lu", &first, &nr);
-	if (n < 1 || !nr || nr > VSWAP_SLOT_QUERY_MAX ||
-	    first >= vswap_si->max || nr > vswap_si->max - first)
-		return -EINVAL;
-	q->first = first;
-	q->nr = nr;
-	return count;
-}
-
-/* The tier a descriptor's data is on, by name, for a test to compare. */
-static const char *vswap_desc_where(unsigned long desc)
-{
-	const char *name;
-	int tier;
-
-	switch (vswap_desc_tag(desc)) {
-	case VSWAP_DESC_ZSWAP:
-		return "zswap";
-	case VSWAP_DESC_PHYS:
-		tier = vswap_desc_tier(desc);
-		if (tier == SWAP_TIER_NONE)
-			return "untiered";
-		name = swap_tier_name(tier);
-		return name ? name : "?";
-	case VSWAP_DESC_SAME:
-		return "same";
-	case VSWAP_DESC_MEMORY:
-		return "memory";
-	case VSWAP_DESC_ERROR:
-		return "error";
-	default:
-		return "free";
-	}
-}
-
-/* One line per slot: "OFFSET TIER STAMP". */
-static ssize_t vswap_slot_tier_read(struct file *file, char __user *ubuf,
-				    size_t count, loff_t *ppos)
-{
-	struct vswap_slot_query *q = file->private_data;
-	size_t size = q->nr * 48, len = 0;
-	unsigned long i, offset, desc, stamp, *table;
-	ssize_t ret;
-	char *text;
-
-	if (!q->nr)
-		return -EINVAL;
-	text = kvmalloc(size, GFP_KERNEL);
-	if (!text)
-		return -ENOMEM;
-	swap_tiers_lock();
-	for (i = 0; i < q->nr; i++) {
-		offset = q->first + i;
-		/* Keeps the table of a slot the reader does not own. */
-		spin_lock(&vswap_si->lock);
-		table = vswap_table(offset);
-		desc = table ? READ_ONCE(table[offset % VSWAP_TABLE_SLOTS]) :
-		       VSWAP_DESC_EMPTY;
-		stamp = vswap_desc_tag(desc) == VSWAP_DESC_PHYS ?
-			vswap_stamp_of(vswap_phys_slot(desc)) : 0;
-		spin_unlock(&vswap_si->lock);
-		len += scnprintf(text + len, size - len, "%lu %s %lu\n", offset,
-				 vswap_desc_where(desc), stamp);
-	}
-	swap_tiers_unlock();
-	ret = simple_read_from_buffer(ubuf, count, ppos, text, len);
-	kvfree(text);
-	return ret;
-}
-
-static const struct file_operations vswap_slot_tier_fops = {
-	.owner = THIS_MODULE,
-	.open = vswap_slot_tier_open,
-	.release = vswap_slot_tier_release,
-	.read = vswap_slot_tier_read,
-	.write = vswap_slot_tier_write,
-	.llseek = default_llseek,
-};
-
-/**
- * vswap_move_debugfs_init - Add slot_tier to the virtual swap debugfs directory.
- * @dir: /sys/kernel/debug/vswap
- *
- * Write "OFFSET [NR]" (up to a table's slots), then read from the start:
- * one line per slot, "OFFSET TIER STAMP", the tier holding its data and,
- * for a disk slot, its cluster's stamp.
- */
-void vswap_move_debugfs_init(struct dentry *dir)
-{
-	debugfs_create_file("slot_tier", 0600, dir, NULL,
-			    &vswap_slot_tier_fops);
-}
-#endif
