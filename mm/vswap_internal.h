@@ -300,8 +300,8 @@ struct vswap_move_result {
 	unsigned long exists;	/* its folio was in the swap cache: in use */
 	unsigned long gone;	/* freed or rewritten, or no memory */
 	unsigned long no_room;	/* no usable tier below had a free slot */
-	unsigned long no_tier;	/* its cgroup allows no tier below, or has
-				 * no room under its limits */
+	/* its cgroup allows no tier below, or has no room under its limits */
+	unsigned long no_tier;
 };
 
 /* How to move a batch, and how its slots ended. */
