@@ -147,6 +147,7 @@ bool swap_tiers_may_make_room(struct mem_cgroup *memcg, int id);
 void swap_tiers_room_failed(struct mem_cgroup *memcg, int id);
 bool swap_tiers_room_begin(struct mem_cgroup *memcg, int id);
 void swap_tiers_room_end(struct mem_cgroup *memcg, int id);
+unsigned long swap_tiers_usage(struct mem_cgroup *memcg, int id);
 #else
 static inline unsigned int swap_tiers_allowed(struct mem_cgroup *memcg)
 {
@@ -211,6 +212,11 @@ static inline bool swap_tiers_room_begin(struct mem_cgroup *memcg, int id)
 
 static inline void swap_tiers_room_end(struct mem_cgroup *memcg, int id)
 {
+}
+
+static inline unsigned long swap_tiers_usage(struct mem_cgroup *memcg, int id)
+{
+	return 0;
 }
 #endif
 

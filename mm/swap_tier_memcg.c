@@ -147,6 +147,20 @@ bool swap_tiers_may_make_room(struct mem_cgroup *memcg, int id)
 }
 
 /**
+ * swap_tiers_usage - A cgroup's pages on a tier, its descendants' included.
+ * @memcg: the cgroup, or NULL
+ * @id: the tier
+ *
+ * Return: the pages, 0 for the root.
+ */
+unsigned long swap_tiers_usage(struct mem_cgroup *memcg, int id)
+{
+	struct swap_tiers_memcg *st = swap_tiers_of(memcg);
+
+	return st ? max(atomic_long_read(&st->usage[id]), 0L) : 0;
+}
+
+/**
  * swap_tiers_room_begin - Start making room on a tier for a cgroup.
  * @memcg: the cgroup swap_tiers_may_make_room() allowed
  * @id: the tier

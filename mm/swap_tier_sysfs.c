@@ -160,12 +160,16 @@ void swap_tiers_sysfs_sync(const unsigned long *removed)
 
 	if (!swap_tier_kobj)
 		return;
+	/* Removals first: a name may move to another tier id. */
 	for (id = SWAP_TIER_DEVICE_FIRST; id < SWAP_TIER_IDS; id++) {
 		name = swap_tier_name(id);
 		if (swap_tier_dirs[id] &&
 		    (!name || test_bit(id - SWAP_TIER_DEVICE_FIRST, removed) ||
 		     strcmp(swap_tier_dirs[id]->name, name)))
 			swap_tier_dir_remove(id);
+	}
+	for (id = SWAP_TIER_DEVICE_FIRST; id < SWAP_TIER_IDS; id++) {
+		name = swap_tier_name(id);
 		if (!swap_tier_dirs[id] && name)
 			swap_tier_dir_add(id, name);
 	}

@@ -32,10 +32,18 @@
 #include "swap_tier.h"
 #include "vswap_internal.h"
 
-/* Slots a demotion picks per walk of the tables: a cluster's worth. */
-#define VSWAP_DEMOTE_PICKS	SWAPFILE_CLUSTER
-/* Populated tables a walk for room reads before it settles: 32768 slots. */
+/*
+ * Slots a demotion picks per walk of the tables: what it is asked to move,
+ * but at least a cluster's worth and at most 16384 (512 KiB of picks).
+ */
+#define VSWAP_DEMOTE_PICKS_MIN	SWAPFILE_CLUSTER
+#define VSWAP_DEMOTE_PICKS_MAX	16384UL
+/*
+ * Populated tables a walk for room reads before it settles for what it
+ * found (32768 slots), and at most if it found nothing.
+ */
 #define VSWAP_ROOM_TABLES	64
+#define VSWAP_ROOM_TABLES_MAX	(4 * VSWAP_ROOM_TABLES)
 
 /*
  * A slot on a disk a walk picked.  (stamp, offset) orders the slots: the
@@ -59,10 +67,10 @@ struct vswap_demote {
 
 	/* Disks: the walk's window of tables, and what it picked. */
 	unsigned long first_table, nr_tables;
-	unsigned int max_picks, nr_picks, newest;
+	unsigned int max_picks, nr_picks;
 	bool have_floor;
 	struct vswap_pick floor;	/* the newest slot a walk picked */
-	struct vswap_pick *picks;
+	struct vswap_pick *picks;	/* a heap while walking, newest first */
 
 	/* The batch being gathered. */
 	unsigned int n;
@@ -127,7 +135,8 @@ static unsigned int vswap_demote_tiers(unsigned short id, int from)
 /* Move the batch gathered in @d, all on tier @from. */
 static void vswap_demote_flush(struct vswap_demote *d, int from)
 {
-	unsigned long moved = d->ctl.res.moved, no_room = d->ctl.res.no_room;
+	unsigned long moved = d->ctl.res.moved;
+	unsigned long nowhere = d->ctl.res.no_room + d->ctl.res.no_tier;
 	unsigned int i;
 
 	if (from != SWAP_TIER_ZSWAP)
@@ -135,8 +144,12 @@ static void vswap_demote_flush(struct vswap_demote *d, int from)
 			d->m[i].tiers = vswap_demote_tiers(d->memcg_id[i], from);
 	d->ctl.from = from;
 	vswap_move_batch(d->m, d->n, &d->ctl);
-	/* Nothing moved for want of room below: do not read more for it. */
-	if (d->ctl.res.moved == moved && d->ctl.res.no_room > no_room)
+	/*
+	 * Nothing moved, for want of room or of a tier below: the next
+	 * batches of the subtree would most likely fare the same.
+	 */
+	if (d->ctl.res.moved == moved &&
+	    d->ctl.res.no_room + d->ctl.res.no_tier > nowhere)
 		d->stuck = true;
 	d->n = 0;
 }
@@ -170,29 +183,49 @@ static int vswap_pick_cmp(const void *a, const void *b)
 	return vswap_pick_older(a, b) ? -1 : vswap_pick_older(b, a);
 }
 
+/* Restore the heap below @i: the newest pick at the root. */
+static void vswap_picks_sift_down(struct vswap_demote *d, unsigned int i)
+{
+	unsigned int c;
+
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= d->nr_picks)
+			break;
+		if (c + 1 < d->nr_picks &&
+		    vswap_pick_older(&d->picks[c], &d->picks[c + 1]))
+			c++;
+		if (!vswap_pick_older(&d->picks[i], &d->picks[c]))
+			break;
+		swap(d->picks[i], d->picks[c]);
+		i = c;
+	}
+}
+
 /*
- * Keep @p if it is among the max_picks oldest seen.  Once the picks are
- * full, a slot no older than the newest pick costs a comparison; one that
- * replaces it costs a search for the next newest.
+ * Keep @p if it is among the max_picks oldest seen: a max-heap on age, so
+ * a slot no older than the newest pick costs one comparison.
  */
 static void vswap_pick(struct vswap_demote *d, const struct vswap_pick *p)
 {
-	unsigned int i;
+	unsigned int i, parent;
 
 	if (d->nr_picks < d->max_picks) {
-		d->picks[d->nr_picks] = *p;
-		if (!d->nr_picks ||
-		    vswap_pick_older(&d->picks[d->newest], p))
-			d->newest = d->nr_picks;
-		d->nr_picks++;
+		i = d->nr_picks++;
+		d->picks[i] = *p;
+		while (i) {
+			parent = (i - 1) / 2;
+			if (!vswap_pick_older(&d->picks[parent], &d->picks[i]))
+				break;
+			swap(d->picks[parent], d->picks[i]);
+			i = parent;
+		}
 		return;
 	}
-	if (!vswap_pick_older(p, &d->picks[d->newest]))
+	if (!vswap_pick_older(p, &d->picks[0]))
 		return;
-	d->picks[d->newest] = *p;
-	for (i = 0; i < d->nr_picks; i++)
-		if (vswap_pick_older(&d->picks[d->newest], &d->picks[i]))
-			d->newest = i;
+	d->picks[0] = *p;
+	vswap_picks_sift_down(d, 0);
 }
 
 /*
@@ -229,10 +262,12 @@ static bool vswap_demote_candidate(struct vswap_demote *d, int from,
 /*
  * Walk the populated tables of the window, from first_table on, and pick
  * the oldest slots of tier @from after the floor; stop early, once some
- * are picked, after @settle populated tables.  Returns the tables walked.
+ * are picked, after @settle populated tables, and in any case after
+ * @limit.  Returns the tables walked.
  */
 static unsigned long vswap_demote_walk(struct vswap_demote *d, int from,
-				       unsigned long settle)
+				       unsigned long settle,
+				       unsigned long limit)
 {
 	unsigned long total = DIV_ROUND_UP(vswap_si->max, VSWAP_TABLE_SLOTS);
 	unsigned long t, idx, i, walked = 0, populated = 0;
@@ -254,7 +289,8 @@ static unsigned long vswap_demote_walk(struct vswap_demote *d, int from,
 				vswap_pick(d, &p);
 		spin_unlock(&vswap_si->lock);
 		cond_resched();
-		if (++populated >= settle && d->nr_picks)
+		if ((++populated >= settle && d->nr_picks) ||
+		    populated >= limit)
 			break;
 	}
 	sort(d->picks, d->nr_picks, sizeof(*d->picks), vswap_pick_cmp, NULL);
@@ -287,7 +323,7 @@ static void vswap_demote_device(struct vswap_demote *d, int from)
 	d->have_floor = false;
 	d->first_table = 0;
 	while (!vswap_demote_done(d)) {
-		vswap_demote_walk(d, from, ULONG_MAX);
+		vswap_demote_walk(d, from, ULONG_MAX, ULONG_MAX);
 		if (!d->nr_picks)
 			break;
 		d->floor = d->picks[d->nr_picks - 1];
@@ -361,7 +397,9 @@ int vswap_demote(struct mem_cgroup *memcg, unsigned long nr_pages, int source)
 
 	if (!READ_ONCE(vswap_si))
 		return -EAGAIN;
-	d = vswap_demote_alloc(memcg, nr_pages, VSWAP_DEMOTE_PICKS, GFP_KERNEL);
+	d = vswap_demote_alloc(memcg, nr_pages,
+			       clamp(nr_pages, VSWAP_DEMOTE_PICKS_MIN,
+				     VSWAP_DEMOTE_PICKS_MAX), GFP_KERNEL);
 	if (!d)
 		return -ENOMEM;
 	/* Fail rather than reclaim or OOM-kill for a folio to move with. */
@@ -402,38 +440,46 @@ static unsigned long vswap_room_cursor[SWAP_TIER_IDS];
  * Move a batch of @memcg's oldest data off device tier @tier, which it is
  * at its limit on or which is full, to the tiers below it may use.  The
  * walk reads VSWAP_ROOM_TABLES populated tables from where the last one
- * stopped, more only until it finds some of the cgroup's data: the oldest
- * in that window moves.  Returns true if anything moved.
+ * stopped, more (up to VSWAP_ROOM_TABLES_MAX) only until it finds some of
+ * the cgroup's data: the oldest it found moves.  As zswap's writeback, the
+ * move does not wait for its writes.  Returns true if anything moved.
  */
 static bool vswap_make_room(struct mem_cgroup *memcg, unsigned int allowed,
 			    int tier)
 {
-	unsigned int below = swap_tiers_below(tier) &
-			     swap_tiers_usable(memcg, allowed, VSWAP_MOVE_BATCH);
 	unsigned long total = DIV_ROUND_UP(vswap_si->max, VSWAP_TABLE_SLOTS);
 	struct vswap_demote *d;
+	unsigned int below;
 	bool moved;
 
-	if (!below || swap_tiers_nr_free(below) <= 0 ||
-	    !swap_tiers_may_make_room(memcg, tier))
+	/* Cheapest first: a page that misses its tier asks each time. */
+	if (!swap_tiers_may_make_room(memcg, tier) ||
+	    !swap_tiers_usage(memcg, tier))
 		return false;
+	below = swap_tiers_below(tier) &
+		swap_tiers_usable(memcg, allowed, VSWAP_MOVE_BATCH);
+	if (!below || swap_tiers_nr_free(below) <= 0) {
+		swap_tiers_room_failed(memcg, tier);
+		return false;
+	}
 	/* One walk per cgroup and tier at a time; the others pass down. */
 	if (!swap_tiers_room_begin(memcg, tier))
 		return false;
 	/* Reclaim runs this: no reserves for it, no waiting. */
 	d = vswap_demote_alloc(memcg, VSWAP_MOVE_BATCH, VSWAP_MOVE_BATCH,
-			       GFP_NOWAIT | __GFP_NOWARN);
+			       GFP_NOWAIT | __GFP_NOWARN | __GFP_NOMEMALLOC);
 	if (!d) {
 		swap_tiers_room_end(memcg, tier);
 		return false;
 	}
 	d->ctl.gfp = GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN |
 		     __GFP_NOMEMALLOC;
+	d->ctl.async = true;
 	d->first_table = READ_ONCE(vswap_room_cursor[tier]) % total;
 	WRITE_ONCE(vswap_room_cursor[tier],
-		   (d->first_table + vswap_demote_walk(d, tier,
-						       VSWAP_ROOM_TABLES)) %
-		   total);
+		   (d->first_table +
+		    vswap_demote_walk(d, tier, VSWAP_ROOM_TABLES,
+				      VSWAP_ROOM_TABLES_MAX)) % total);
 	vswap_demote_picks(d, tier);
 	moved = d->ctl.res.moved;
 	vswap_demote_free(d);

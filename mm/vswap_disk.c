@@ -334,8 +334,10 @@ void vswap_disk_slot_free(swp_entry_t slot)
  */
 void vswap_disk_run_flush(struct vswap_disk_run *run)
 {
-	if (run->nr == 1) {
+	if (run->nr == 1 && !run->direct) {
 		vswap_disk_slot_free(run->first);
+	} else if (run->nr == 1) {
+		vswap_disk_slots_put(&run->first, 1);
 	} else if (run->nr > 1) {
 		swap_free_backing_range(run->first, run->nr);
 		vswap_count_disk(swp_type(run->first), -(long)run->nr);

@@ -267,6 +267,7 @@ void vswap_range_set_disk(swp_entry_t entry, swp_entry_t disk,
 struct vswap_disk_run {
 	swp_entry_t first;
 	unsigned int nr;
+	bool direct;		/* a single slot too past the CPU's cache */
 };
 
 void vswap_disk_run_add(struct vswap_disk_run *run, swp_entry_t slot);
@@ -315,6 +316,7 @@ struct vswap_move_ctl {
 	 * J + 1 or later, so it never takes its own moves for old data.
 	 */
 	unsigned long stamp;
+	struct vswap_disk_run freed;	/* old disk slots, freed at the end */
 	struct vswap_move_result res;
 };
 

@@ -88,18 +88,25 @@ void vswap_disk_swapoff(unsigned int type)
  * @slot: the disk slot, which the caller owns
  * @now: the stamp: jiffies, or later for a move (see struct vswap_move_ctl)
  *
- * The cluster's word is written only if it changes: at most once a jiffy.
+ * The cluster's word is written only if @now is later: at most once a
+ * jiffy, and never back.
  */
 void vswap_stamp_disk_at(swp_entry_t slot, unsigned long now)
 {
 	unsigned long cluster = swp_offset(slot) / SWAPFILE_CLUSTER;
 	struct vswap_stamps *stamps;
 
+	unsigned long old;
+
 	rcu_read_lock();
 	stamps = rcu_dereference(vswap_stamps[swp_type(slot)]);
-	if (stamps && cluster < stamps->nr &&
-	    READ_ONCE(stamps->stamp[cluster]) != now)
-		WRITE_ONCE(stamps->stamp[cluster], now);
+	if (stamps && cluster < stamps->nr) {
+		/* Only ever raised: a move may have stamped a jiffy ahead. */
+		old = READ_ONCE(stamps->stamp[cluster]);
+		while (old < now &&
+		       !try_cmpxchg(&stamps->stamp[cluster], &old, now))
+			;
+	}
 	rcu_read_unlock();
 }
 
@@ -131,37 +138,51 @@ unsigned long vswap_stamp_of(swp_entry_t slot)
  * Let go of a move's locked folio.  A clean folio nothing maps leaves the
  * swap cache: its data is in the backend, and a demotion of gigabytes must
  * not leave them in memory.  A dirty one holds the only current copy.  On
- * cgroup v1 reclaim drops it instead: its mem_cgroup_swapout() records the
- * slot's memsw charge again, which adding the folio took.
+ * cgroup v1 reclaim drops an uptodate one instead: its mem_cgroup_swapout()
+ * records the slot's memsw charge again, which adding the folio took.  One
+ * that is not uptodate must go, or a fault would find it and fail.
  */
 static void vswap_move_put(struct folio *folio)
 {
 	if (folio_test_swapcache(folio) && !folio_mapped(folio) &&
 	    !folio_test_dirty(folio) && !folio_test_writeback(folio) &&
-	    (mem_cgroup_disabled() || cgroup_subsys_on_dfl(memory_cgrp_subsys)))
+	    (!folio_test_uptodate(folio) || mem_cgroup_disabled() ||
+	     cgroup_subsys_on_dfl(memory_cgrp_subsys)))
 		delete_from_swap_cache(folio);
 	folio_unlock(folio);
 	folio_put(folio);
 }
 
-/* Free the backing a slot had before its move: no descriptor names it. */
-static void vswap_move_free_old(unsigned long old, bool moved)
+/*
+ * Free the backing a slot had before its move: no descriptor names it.  A
+ * disk slot goes back to its device with the batch's others, past this
+ * CPU's cache, so that the room a move makes is there at once.
+ */
+static void vswap_move_free_old(struct vswap_move_ctl *ctl, unsigned long old,
+				bool moved)
 {
 	if (vswap_desc_tag(old) == VSWAP_DESC_ZSWAP)
 		zswap_move_free(vswap_desc_zswap(old), moved);
 	else
-		vswap_disk_slot_free(vswap_phys_slot(old));
+		vswap_disk_run_add(&ctl->freed, vswap_phys_slot(old));
 }
 
 /*
  * Is @m's slot's folio, found in the swap cache, one a move can take as
  * it is: an uptodate copy of the data nobody maps or writes, which
- * reclaim has not dropped yet?  If so, it is left locked.
+ * reclaim has not dropped yet (once its write has ended)?  If so, it is
+ * left locked.
  */
 static bool vswap_move_cached(struct vswap_move *m, struct folio *folio)
 {
 	if (folio_test_large(folio) || !folio_trylock(folio))
 		return false;
+	/*
+	 * Written out a moment ago: wait for the write, as reclaim would
+	 * before dropping it.  A write still in this task's plug is
+	 * submitted when the wait sleeps.
+	 */
+	folio_wait_writeback(folio);
 	if (folio_test_swapcache(folio) && folio->swap.val == m->entry.val &&
 	    folio_test_uptodate(folio) && !folio_mapped(folio) &&
 	    !folio_test_dirty(folio) && !folio_test_writeback(folio) &&
@@ -235,6 +256,7 @@ static void vswap_move_start(struct vswap_move *m, unsigned int nr,
 			/* A move's read is not a swap-in. */
 			swap_tier_count(vswap_desc_tier(m[i].old),
 					SWAP_TIER_STAT_READ_BACK, -1);
+			zswap_move_read(folio);
 		}
 	}
 	blk_finish_plug(&plug);
@@ -258,12 +280,28 @@ static bool vswap_move_still_ours(struct vswap_move *m)
 	       READ_ONCE(*vswap_desc(m->entry)) == m->old;
 }
 
+/*
+ * May the slot's data go to a device?  Asked of the cgroup its record
+ * names, with the slot held: the tiers were found without holding it.
+ */
+static bool vswap_move_writeback_ok(struct vswap_move *m)
+{
+	struct mem_cgroup *memcg;
+	bool ok;
+
+	rcu_read_lock();
+	memcg = mem_cgroup_from_id(lookup_swap_cgroup_id(m->entry));
+	ok = mem_cgroup_zswap_writeback_enabled(memcg);
+	rcu_read_unlock();
+	return ok;
+}
+
 /* A slot that moved: the old backing goes, and it is counted. */
 static void vswap_move_done(struct vswap_move *m, struct vswap_move_ctl *ctl)
 {
 	int to = vswap_desc_tier(m->desc);
 
-	vswap_move_free_old(m->old, true);
+	vswap_move_free_old(ctl, m->old, true);
 	swap_tier_count(ctl->from, SWAP_TIER_STAT_MOVED_OUT, 1);
 	swap_tier_count(to, SWAP_TIER_STAT_MOVED_IN, 1);
 	swap_tiers_count_move(m->entry, ctl->from, to);
@@ -274,63 +312,77 @@ static void vswap_move_done(struct vswap_move *m, struct vswap_move_ctl *ctl)
 }
 
 /*
- * Step 2: point each slot at a new disk slot on its first usable tier
- * below and start the writes, plugged.  __swap_writepage() unlocks the
- * folio once its write has started.  An asynchronous move is done here:
- * as 6.12's zswap writeback, it frees the old backing now and leaves the
- * folio to reclaim, which a failed write redirties.
+ * Point @m's locked folio's slot at a new disk slot and start the write,
+ * which unlocks the folio.  An asynchronous move is done here: as 6.12's
+ * zswap writeback, it frees the old backing and counts before the write
+ * (the folio has the data, and after __swap_writepage() nothing holds the
+ * slot), then leaves the folio to reclaim, which a failed write redirties.
+ */
+static void vswap_move_write_one(struct vswap_move *m,
+				 struct vswap_move_ctl *ctl,
+				 struct writeback_control *wbc)
+{
+	struct folio *folio = m->folio;
+	swp_entry_t slot;
+
+	if (!vswap_move_still_ours(m) || !vswap_move_writeback_ok(m)) {
+		if (!folio_test_uptodate(folio)) {
+			/* A read error: the slot keeps its disk slot. */
+			swap_tier_count(ctl->from, SWAP_TIER_STAT_MOVE_FAILED, 1);
+			ctl->res.failed++;
+		} else {
+			ctl->res.exists++;
+		}
+		goto put;
+	}
+	slot = vswap_disk_slot_alloc(m->tiers);
+	if (!slot.val) {
+		ctl->res.no_room++;
+		goto put;
+	}
+	m->desc = vswap_phys_desc(slot);
+	/* Moves the tier charge to the destination. */
+	vswap_desc_set(folio, m->desc);
+	vswap_stamp_disk_at(slot, max(jiffies, ctl->stamp));
+	if (!ctl->async) {
+		__swap_writepage(folio, wbc);
+		return;
+	}
+	vswap_move_done(m, ctl);
+	/* To the inactive tail once written, as zswap writeback. */
+	folio_set_reclaim(folio);
+	__swap_writepage(folio, wbc);
+	folio_put(folio);
+	m->folio = NULL;
+	return;
+put:
+	vswap_move_put(folio);
+	m->folio = NULL;
+}
+
+/*
+ * Step 2: the writes, plugged.  The folios the move holds locked (zswap's,
+ * and those taken from the cache) are written first; only then does it
+ * wait for its reads, holding no folio but its caller's.  Another move
+ * may have taken one of its read folios by trylock: that move writes it
+ * without waiting for anything, so neither waits for the other.
  */
 static void vswap_move_write(struct vswap_move *m, unsigned int nr,
 			     struct vswap_move_ctl *ctl)
 {
 	struct writeback_control wbc = { .sync_mode = WB_SYNC_NONE };
-	struct vswap_move_result *res = &ctl->res;
 	struct blk_plug plug;
-	struct folio *folio;
-	swp_entry_t slot;
 	unsigned int i;
 
 	blk_start_plug(&plug);
+	for (i = 0; i < nr; i++)
+		if (m[i].folio && !m[i].reading)
+			vswap_move_write_one(&m[i], ctl, &wbc);
 	for (i = 0; i < nr; i++) {
-		folio = m[i].folio;
-		if (!folio)
+		if (!m[i].folio || !m[i].reading)
 			continue;
-		if (m[i].reading)
-			folio_lock(folio);	/* waits for the read */
-		if (!vswap_move_still_ours(&m[i])) {
-			if (!folio_test_uptodate(folio)) {
-				/* A read error: the slot keeps its disk slot. */
-				swap_tier_count(ctl->from,
-						SWAP_TIER_STAT_MOVE_FAILED, 1);
-				res->failed++;
-			} else {
-				res->exists++;
-			}
-			goto put;
-		}
-		slot = vswap_disk_slot_alloc(m[i].tiers);
-		if (!slot.val) {
-			res->no_room++;
-			goto put;
-		}
-		m[i].desc = vswap_phys_desc(slot);
-		/* Moves the tier charge to the destination. */
-		vswap_desc_set(folio, m[i].desc);
-		vswap_stamp_disk_at(slot, max(jiffies, ctl->stamp));
-		if (!ctl->async) {
-			__swap_writepage(folio, &wbc);
-			continue;
-		}
-		/* To the inactive tail once written, as zswap writeback. */
-		folio_set_reclaim(folio);
-		__swap_writepage(folio, &wbc);
-		vswap_move_done(&m[i], ctl);
-		folio_put(folio);
-		m[i].folio = NULL;
-		continue;
-put:
-		vswap_move_put(folio);
-		m[i].folio = NULL;
+		folio_lock(m[i].folio);	/* waits for the read */
+		vswap_move_write_one(&m[i], ctl, &wbc);
 	}
 	blk_finish_plug(&plug);
 }
@@ -359,7 +411,7 @@ static void vswap_move_finish(struct vswap_move *m, unsigned int nr,
 			 * started: whatever the descriptor names now is not
 			 * the move's; its old backing is.
 			 */
-			vswap_move_free_old(m[i].old, false);
+			vswap_move_free_old(ctl, m[i].old, false);
 			ctl->res.gone++;
 		} else if (folio_test_dirty(folio)) {
 			/*
@@ -389,15 +441,18 @@ static void vswap_move_finish(struct vswap_move *m, unsigned int nr,
  *       how each slot ended
  *
  * Each slot goes to a new disk slot on the first of its tiers with room.
- * Reads, then writes, are issued under one plug each.
+ * Reads, then writes, are issued under one plug each; the old disk slots
+ * go back to their devices at the end, together.
  */
 void vswap_move_batch(struct vswap_move *m, unsigned int nr,
 		      struct vswap_move_ctl *ctl)
 {
+	ctl->freed.direct = true;
 	vswap_move_start(m, nr, ctl);
 	vswap_move_write(m, nr, ctl);
 	if (!ctl->async)
 		vswap_move_finish(m, nr, ctl);
+	vswap_disk_run_flush(&ctl->freed);
 }
 
 /**
