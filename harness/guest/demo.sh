@@ -132,21 +132,24 @@ echo "== demotion (memory.swap.tiers.demote): the oldest data one tier down"
 printf '  %-8s %-7s %10s %10s %10s\n' cgroup "" zswap fast slow
 row latency before
 row capped before
-lz0=$(kib latency zswap); lf0=$(kib latency fast)
-cz0=$(kib capped zswap); cs0=$(kib capped slow)
+# ev CGROUP TIER KEY: a count of memory.swap.tiers.events.
+ev() { sed -n "s/^$2 .* $3=\([0-9]*\).*/\1/p" /sys/fs/cgroup/$1/memory.swap.tiers.events; }
+lo0=$(ev latency zswap moved_out); li0=$(ev latency fast moved_in)
+co0=$(ev capped zswap moved_out); ci0=$(ev capped slow moved_in)
 demote latency "8M source=zswap"
 demote capped "4M source=zswap"
 demote latency "4M source=fast"
 row latency after
 row capped after
-check "latency: 8 MiB moved from zswap to fast" \
-	"$([ $((lz0 - $(kib latency zswap))) -eq 8192 ] &&
-	   [ $(($(kib latency fast) - lf0)) -eq 8192 ] && echo y)"
+check "latency: 8 MiB (2048 pages) moved out of zswap, onto fast" \
+	"$([ $(($(ev latency zswap moved_out) - lo0)) -eq 2048 ] &&
+	   [ $(($(ev latency fast moved_in) - li0)) -eq 2048 ] && echo y)"
 check "latency: nothing below fast it may use, nothing on slow" \
 	"$([ "$(kib latency slow)" -eq 0 ] && echo y)"
 check "capped: 4 MiB moved from zswap straight to slow (fast is off)" \
-	"$([ $((cz0 - $(kib capped zswap))) -eq 4096 ] &&
-	   [ $(($(kib capped slow) - cs0)) -eq 4096 ] && echo y)"
+	"$([ $(($(ev capped zswap moved_out) - co0)) -eq 1024 ] &&
+	   [ $(($(ev capped slow moved_in) - ci0)) -eq 1024 ] &&
+	   [ "$(ev capped fast moved_in)" -eq 0 ] && echo y)"
 echo "  per tier (/sys/kernel/mm/swap/tier/NAME/, pages):"
 printf '    %-6s %8s %8s %9s %11s %9s\n' tier stored moved_in moved_out move_failed read_back
 for t in zswap fast slow; do
