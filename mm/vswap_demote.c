@@ -490,7 +490,7 @@ static bool vswap_make_room(struct mem_cgroup *memcg, unsigned int allowed,
 }
 
 /**
- * vswap_room - Make room on a cgroup's top device tier for a page.
+ * vswap_room - Make room for a page on a device tier above the one it got.
  * @memcg: the cgroup of a page being stored, whose folio reclaim holds
  * @allowed: the tiers it may use (swap_tiers_allowed())
  * @slot: the disk slot vswap_disk_slot_alloc() gave it, or val 0
@@ -499,36 +499,40 @@ static bool vswap_make_room(struct mem_cgroup *memcg, unsigned int allowed,
  * allows - the tier is at the cgroup's limit, or full - move a batch of
  * the cgroup's oldest data from that tier to the next it allows, as zswap
  * writes back at memory.zswap.max, and give the page a slot there
- * instead.  A page goes down only when no room could be made.
+ * instead; if no room can be made there, the same with the next tier, down
+ * to the one the page got.  A page goes down only when no room could be
+ * made.
  *
- * Return: the slot for the page: @slot, or one on the top tier (@slot is
+ * Return: the slot for the page: @slot, or one on a higher tier (@slot is
  * then freed).
  */
 swp_entry_t vswap_room(struct mem_cgroup *memcg, unsigned int allowed,
 		       swp_entry_t slot)
 {
-	int pos = 0, idx, id;
-	unsigned int top;
+	int pos = 0, idx, id, got;
+	unsigned int tier;
 	swp_entry_t new;
 
 	if (!memcg || !swap_tiers_defined())
 		return slot;
-	idx = swap_tiers_next_allowed(allowed, &pos);
-	if (idx == SWAP_TIER_NONE)
-		return slot;
-	id = swap_tier_id_of_idx(idx);
-	/* The usual case: a slot on the top tier; one comparison. */
-	if (slot.val && swap_type_tier_id(swp_type(slot)) == id)
-		return slot;
-	if (!vswap_make_room(memcg, allowed, id))
-		return slot;
-	top = swap_tiers_usable(memcg, BIT(id), 1);
-	new = top ? vswap_disk_slot_alloc(top) : (swp_entry_t){ 0 };
-	if (!new.val)
-		return slot;
-	if (slot.val)
-		vswap_disk_slot_free(slot);
-	return new;
+	got = slot.val ? swap_type_tier_id(swp_type(slot)) : SWAP_TIER_NONE;
+	while ((idx = swap_tiers_next_allowed(allowed, &pos)) !=
+	       SWAP_TIER_NONE) {
+		id = swap_tier_id_of_idx(idx);
+		/* The usual case: a slot on the top tier, one comparison. */
+		if (id == got)
+			break;
+		if (!vswap_make_room(memcg, allowed, id))
+			continue;
+		tier = swap_tiers_usable(memcg, BIT(id), 1);
+		new = tier ? vswap_disk_slot_alloc(tier) : (swp_entry_t){ 0 };
+		if (!new.val)
+			continue;
+		if (slot.val)
+			vswap_disk_slot_free(slot);
+		return new;
+	}
+	return slot;
 }
 
 /*********************************
