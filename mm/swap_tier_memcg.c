@@ -563,7 +563,7 @@ int swap_tiers_max_write(struct mem_cgroup *memcg, char *buf)
  * memory.swap.tiers.max takes it ("max" is not a size here).
  *
  * Return: 0 once that much moved, -EAGAIN if less could, -EINTR on a
- * signal, -EINVAL for bad input, with nothing moved.
+ * signal, -ENOMEM, or -EINVAL for bad input, with nothing moved.
  */
 int swap_tiers_demote_write(struct mem_cgroup *memcg, char *buf)
 {
@@ -626,7 +626,8 @@ int swap_tiers_current_show(struct seq_file *m, struct mem_cgroup *memcg)
  * @m: the file
  * @memcg: its cgroup
  *
- * Nested-keyed: one line per tier, "TIER limit=N full=N".
+ * Nested-keyed: one line per tier, "TIER limit=N full=N moved_in=N
+ * moved_out=N".
  *
  * Return: 0.
  */

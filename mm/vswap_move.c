@@ -442,7 +442,7 @@ static void vswap_move_finish(struct vswap_move *m, unsigned int nr,
  *
  * Each slot goes to a new disk slot on the first of its tiers with room.
  * Reads, then writes, are issued under one plug each; the old disk slots
- * go back to their devices at the end, together.
+ * go back to their devices in runs, the last at the end.
  */
 void vswap_move_batch(struct vswap_move *m, unsigned int nr,
 		      struct vswap_move_ctl *ctl)
@@ -467,8 +467,10 @@ void vswap_move_batch(struct vswap_move *m, unsigned int nr,
  * dirty in memory, to be written again.
  *
  * Return: 0 if the write started; -EEXIST if the slot's folio is in the
- * swap cache; -ENOSPC if no usable device has a free slot; -ENOMEM if the
- * slot no longer holds @zentry, or no folio was allocated.
+ * swap cache and busy, or the slot is being freed, or its cgroup keeps it
+ * off the devices; -ENOSPC if no usable device has a free slot; -ENOMEM
+ * if the slot no longer holds @zentry, no folio was allocated, or one is
+ * about to be added for the slot.
  */
 int vswap_move_zswap(struct zswap_entry *zentry, swp_entry_t entry,
 		     unsigned int tiers)
