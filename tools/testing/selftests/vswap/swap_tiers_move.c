@@ -21,8 +21,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
@@ -40,8 +38,6 @@
 #define CURRENT		"memory.swap.tiers.current"
 #define EVENTS		"memory.swap.tiers.events"
 #define DEMOTE		"memory.swap.tiers.demote"
-#define SLOT_TIER	VSWAP_DEBUGFS "slot_tier"
-#define TIER_DIR	"/sys/kernel/mm/swap/tier/"
 #define FMR		"/sys/kernel/debug/fail_make_request/"
 #define TWO_TIERS	"+slow:-1 +fast:10"
 #define FAST_PRIO	20
@@ -133,49 +129,6 @@ FIXTURE_TEARDOWN(move)
 	EXPECT_EQ(0, write_file(VSWAP_KNOB, "%ld", e->vswap_was));
 }
 
-/* @cg's usage of @tier in pages, from memory.swap.tiers.current. */
-static long tier_pages(const char *cg, const char *tier)
-{
-	char path[256];
-	long bytes;
-
-	snprintf(path, sizeof(path), "%s/%s", cg, CURRENT);
-	bytes = key_value(path, tier);
-	return bytes < 0 ? bytes : bytes / (long)page_size;
-}
-
-/* An event count of @tier in @cg's memory.swap.tiers.events, or -1. */
-static long tier_event(const char *cg, const char *tier, const char *event)
-{
-	char text[1024], key[64], *line, *save;
-	long v;
-
-	if (cg_read(cg, EVENTS, text, sizeof(text)))
-		return -1;
-	snprintf(key, sizeof(key), " %s=", event);
-	for (line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		size_t n = strlen(tier);
-		char *at;
-
-		if (strncmp(line, tier, n) || line[n] != ' ')
-			continue;
-		at = strstr(line, key);
-		if (at && sscanf(at + strlen(key), "%ld", &v) == 1)
-			return v;
-	}
-	return -1;
-}
-
-/* A counter of /sys/kernel/mm/swap/tier/@tier/. */
-static long tier_stat(const char *tier, const char *stat)
-{
-	char path[256];
-
-	snprintf(path, sizeof(path), TIER_DIR "%s/%s", tier, stat);
-	return read_long(path);
-}
-
 static void log_usage(struct __test_metadata *_metadata, const char *cg)
 {
 	char text[1024];
@@ -198,75 +151,6 @@ static int demote(const char *cg, const char *fmt, ...)
 	return write_file_at(cg, DEMOTE, "%s", text);
 }
 
-/*
- * A demotion leaves alone what reached a tier since it began, to the
- * jiffy (moves stamp their data a jiffy ahead): before demoting data a
- * demotion just moved, let a jiffy pass (20 ms: HZ is 100 or more).
- */
-static void next_jiffy(void)
-{
-	usleep(20000);
-}
-
-/* Where each page's slot holds its data, and the slot's cluster stamp. */
-struct slot_info {
-	char tier[16];		/* as slot_tier says; "resident" if no slot */
-	unsigned long stamp;
-	uint64_t pm;		/* the page's pagemap entry */
-};
-
-static int slot_tiers(const struct move_env *e, const char *buf,
-		      size_t npages, struct slot_info *out)
-{
-	uint64_t *pm = calloc(npages, sizeof(*pm));
-	char text[128];
-	int fd = open(SLOT_TIER, O_RDWR), ret = -1;
-	unsigned long off;
-	size_t i;
-	ssize_t n;
-
-	if (!pm || fd < 0 || pagemap_read(buf, npages, pm))
-		goto out;
-	for (i = 0; i < npages; i++) {
-		out[i].pm = pm[i];
-		out[i].stamp = 0;
-		if (!PM_SWAPPED(pm[i]) || PM_SWAP_TYPE(pm[i]) != e->type) {
-			snprintf(out[i].tier, sizeof(out[i].tier), "resident");
-			continue;
-		}
-		n = snprintf(text, sizeof(text), "%llu 1",
-			     (unsigned long long)PM_SWAP_OFFSET(pm[i]));
-		if (pwrite(fd, text, n, 0) != n)
-			goto out;
-		n = pread(fd, text, sizeof(text) - 1, 0);
-		if (n <= 0)
-			goto out;
-		text[n] = '\0';
-		if (sscanf(text, "%lu %15s %lu", &off, out[i].tier,
-			   &out[i].stamp) != 3 ||
-		    off != PM_SWAP_OFFSET(pm[i]))
-			goto out;
-	}
-	ret = 0;
-out:
-	if (fd >= 0)
-		close(fd);
-	free(pm);
-	return ret;
-}
-
-/* Pages of @s[first, first + n) on @tier. */
-static long count_on(const struct slot_info *s, size_t first, size_t n,
-		     const char *tier)
-{
-	long nr = 0;
-	size_t i;
-
-	for (i = first; i < first + n; i++)
-		nr += !strcmp(s[i].tier, tier);
-	return nr;
-}
-
 /* A buffer of @mix, @seed, charged to @cg. */
 static void fill_buf(struct __test_metadata *_metadata, struct move_env *e,
 		     const char *cg, enum page_kind mix, uint64_t seed)
@@ -277,23 +161,13 @@ static void fill_buf(struct __test_metadata *_metadata, struct move_env *e,
 	ASSERT_NE(NULL, e->buf);
 }
 
-/* Wait, up to 10 s, until no page is under writeback. */
-static int wait_writeback(void)
-{
-	int i;
-
-	for (i = 0; i < 1000 && meminfo_kb("Writeback") != 0; i++)
-		usleep(10000);
-	return meminfo_kb("Writeback") ? -ETIMEDOUT : 0;
-}
-
 /* Page out @n pages at @buf: all but a little must leave memory. */
 static void swap_out(struct __test_metadata *_metadata, char *buf, size_t n)
 {
 	long swapped;
 
 	EXPECT_EQ(0, pageout_all(buf, n * page_size));
-	EXPECT_EQ(0, wait_writeback());
+	EXPECT_EQ(0, writeback_wait());
 	swapped = count_swapped(buf, n);
 	EXPECT_LE((long)n - SLACK_PAGES, swapped) {
 		TH_LOG("only %ld of %zu pages swapped out", swapped, n);
@@ -333,7 +207,7 @@ TEST_F_TIMEOUT(move, zswap_fast_slow, TIMEOUT)
 	move_start(_metadata, e, true, true);
 	fill_buf(_metadata, e, CG_CHILD, PAGE_TEXT, 1);
 	swap_out(_metadata, e->buf, e->npages);
-	ASSERT_EQ(0, slot_tiers(e, e->buf, e->npages, s0));
+	ASSERT_EQ(0, slot_tiers(e->type, e->buf, e->npages, s0));
 	n = count_on(s0, 0, e->npages, "zswap");
 	EXPECT_LE((long)e->npages - SLACK_PAGES, n);
 	EXPECT_EQ(n, tier_pages(CG_CHILD, "zswap"));
@@ -347,8 +221,8 @@ TEST_F_TIMEOUT(move, zswap_fast_slow, TIMEOUT)
 	EXPECT_EQ(0, demote(CG, "%ld source=zswap", n * (long)page_size)) {
 		log_usage(_metadata, CG_CHILD);
 	}
-	EXPECT_EQ(0, wait_writeback());
-	ASSERT_EQ(0, slot_tiers(e, e->buf, e->npages, s1));
+	EXPECT_EQ(0, writeback_wait());
+	ASSERT_EQ(0, slot_tiers(e->type, e->buf, e->npages, s1));
 	expect_same_entries(_metadata, s0, s1, e->npages);
 	EXPECT_EQ(n, count_on(s1, 0, e->npages, "fast"));
 	EXPECT_EQ(0, count_on(s1, 0, e->npages, "zswap"));
@@ -369,8 +243,8 @@ TEST_F_TIMEOUT(move, zswap_fast_slow, TIMEOUT)
 	sin0 = tier_stat("slow", "moved_in");
 	next_jiffy();
 	EXPECT_EQ(0, demote(CG_CHILD, "%ld source=fast", n * (long)page_size));
-	EXPECT_EQ(0, wait_writeback());
-	ASSERT_EQ(0, slot_tiers(e, e->buf, e->npages, s1));
+	EXPECT_EQ(0, writeback_wait());
+	ASSERT_EQ(0, slot_tiers(e->type, e->buf, e->npages, s1));
 	expect_same_entries(_metadata, s0, s1, e->npages);
 	EXPECT_EQ(n, count_on(s1, 0, e->npages, "slow"));
 	EXPECT_EQ(0, tier_pages(CG_CHILD, "fast"));
@@ -407,14 +281,14 @@ TEST_F_TIMEOUT(move, zswap_coldest_first, TIMEOUT)
 	fill_buf(_metadata, e, CG, PAGE_TEXT, 2);
 	swap_out(_metadata, e->buf, half);
 	swap_out(_metadata, e->buf + half * page_size, e->npages - half);
-	ASSERT_EQ(0, slot_tiers(e, e->buf, e->npages, s));
+	ASSERT_EQ(0, slot_tiers(e->type, e->buf, e->npages, s));
 	old = count_on(s, 0, half, "zswap");
 	young = count_on(s, half, e->npages - half, "zswap");
 	ASSERT_LE((long)half - SLACK_PAGES, old);
 
 	EXPECT_EQ(0, demote(CG, "%ld source=zswap", old * (long)page_size));
-	EXPECT_EQ(0, wait_writeback());
-	ASSERT_EQ(0, slot_tiers(e, e->buf, e->npages, s));
+	EXPECT_EQ(0, writeback_wait());
+	ASSERT_EQ(0, slot_tiers(e->type, e->buf, e->npages, s));
 	EXPECT_EQ(old, count_on(s, 0, half, "fast")) {
 		TH_LOG("%ld of the %ld older pages moved, %ld of the younger",
 		       count_on(s, 0, half, "fast"), old,
@@ -449,12 +323,12 @@ TEST_F_TIMEOUT(move, disk_coldest_first, TIMEOUT)
 	/* Stamps are jiffies: the halves are written in different ones. */
 	usleep(100000);
 	swap_out(_metadata, e->buf + half * page_size, e->npages - half);
-	ASSERT_EQ(0, slot_tiers(e, e->buf, e->npages, s0));
+	ASSERT_EQ(0, slot_tiers(e->type, e->buf, e->npages, s0));
 	old = count_on(s0, 0, half, "fast");
 	ASSERT_LE((long)half - SLACK_PAGES, old);
 
 	EXPECT_EQ(0, demote(CG, "%ld source=fast", old * (long)page_size));
-	ASSERT_EQ(0, slot_tiers(e, e->buf, e->npages, s1));
+	ASSERT_EQ(0, slot_tiers(e->type, e->buf, e->npages, s1));
 	for (i = 0; i < e->npages; i++) {
 		if (strcmp(s0[i].tier, "fast"))
 			continue;
@@ -630,7 +504,7 @@ TEST_F_TIMEOUT(move, disk_limit_makes_room, TIMEOUT)
 	swap_out(_metadata, e->buf, half);
 	usleep(100000);
 	swap_out(_metadata, e->buf + half * page_size, e->npages - half);
-	ASSERT_EQ(0, slot_tiers(e, e->buf, e->npages, s));
+	ASSERT_EQ(0, slot_tiers(e->type, e->buf, e->npages, s));
 	fast = count_on(s, 0, e->npages, "fast");
 	young_fast = count_on(s, half, e->npages - half, "fast");
 	EXPECT_TRUE(fast <= limit && fast >= limit - SLACK_PAGES) {
@@ -645,17 +519,6 @@ TEST_F_TIMEOUT(move, disk_limit_makes_room, TIMEOUT)
 	EXPECT_GE(SLACK_PAGES, tier_event(CG, "fast", "limit"));
 	verify(_metadata, e->buf, e->npages, PAGE_RANDOM, 10);
 	free(s);
-}
-
-/* The make-it-fail file of the block device behind @dev. */
-static int make_it_fail_path(const char *dev, char *path, size_t len)
-{
-	char real[PATH_MAX];
-
-	if (!realpath(dev, real))
-		return -errno;
-	snprintf(path, len, "/sys/class/block/%s/make-it-fail", basename(real));
-	return access(path, W_OK) ? -errno : 0;
 }
 
 /*
@@ -699,7 +562,7 @@ TEST_F_TIMEOUT(move, write_error_keeps_data, TIMEOUT)
 	}
 	EXPECT_EQ(0, tier_pages(CG, "slow"));
 	EXPECT_LT(0, tier_stat("fast", "move_failed") - failed0);
-	ASSERT_EQ(0, slot_tiers(e, e->buf, e->npages, s));
+	ASSERT_EQ(0, slot_tiers(e->type, e->buf, e->npages, s));
 	EXPECT_EQ(f, count_on(s, 0, e->npages, "fast"));
 
 	verify(_metadata, e->buf, e->npages, PAGE_RANDOM, 7);

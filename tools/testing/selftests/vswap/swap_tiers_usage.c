@@ -25,7 +25,6 @@
  * is in a tier.
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +37,6 @@
 #define CG		CG_ROOT "/swap-tiers-usage"
 #define CG_CHILD	CG "/child"
 #define CURRENT		"memory.swap.tiers.current"
-#define EVENTS		"memory.swap.tiers.events"
 #define TWO_TIERS	"+slow:-1 +fast:10"
 #define FAST_PRIO	20
 #define SLOW_PRIO	0
@@ -150,39 +148,6 @@ static long fast_disk_pages(void)
 	       (long)page_size;
 }
 
-/* @cg's usage of @tier in pages, from memory.swap.tiers.current. */
-static long tier_pages(const char *cg, const char *tier)
-{
-	char path[256];
-	long bytes;
-
-	snprintf(path, sizeof(path), "%s/%s", cg, CURRENT);
-	bytes = key_value(path, tier);
-	return bytes < 0 ? bytes : bytes / (long)page_size;
-}
-
-/* An event count of @tier in @cg's memory.swap.tiers.events, or -1. */
-static long tier_event(const char *cg, const char *tier, const char *event)
-{
-	char text[512], key[64], *line;
-	long v;
-
-	if (cg_read(cg, EVENTS, text, sizeof(text)))
-		return -1;
-	snprintf(key, sizeof(key), " %s=", event);
-	for (line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
-		size_t n = strlen(tier);
-		char *at;
-
-		if (strncmp(line, tier, n) || line[n] != ' ')
-			continue;
-		at = strstr(line, key);
-		if (at && sscanf(at + strlen(key), "%ld", &v) == 1)
-			return v;
-	}
-	return -1;
-}
-
 static void log_usage(struct __test_metadata *_metadata, const char *cg)
 {
 	char text[512];
@@ -236,16 +201,6 @@ static void fill_buf(struct __test_metadata *_metadata, struct usage_env *e,
 	ASSERT_NE(NULL, e->buf);
 }
 
-/* Wait, up to 10 s, until no page is under writeback. */
-static int wait_writeback(void)
-{
-	int i;
-
-	for (i = 0; i < 1000 && meminfo_kb("Writeback") != 0; i++)
-		usleep(10000);
-	return meminfo_kb("Writeback") ? -ETIMEDOUT : 0;
-}
-
 /*
  * Page the buffer out (charged to @cg): all but a little of it must leave
  * memory.  MADV_PAGEOUT, not memory.reclaim: the test's own pages stay,
@@ -257,7 +212,7 @@ static long swap_out(struct __test_metadata *_metadata, struct usage_env *e,
 	long swapped;
 
 	EXPECT_EQ(0, pageout_all(e->buf, e->npages * page_size));
-	EXPECT_EQ(0, wait_writeback());
+	EXPECT_EQ(0, writeback_wait());
 	swapped = count_swapped(e->buf, e->npages);
 	EXPECT_LE((long)e->npages - SLACK_PAGES, swapped) {
 		TH_LOG("only %ld of %zu pages swapped out", swapped,
@@ -343,7 +298,7 @@ TEST_F_TIMEOUT(usage, disk_usage_exact, TIMEOUT)
 	 * the fast disk: all of it back in memory.
 	 */
 	EXPECT_EQ(0, pageout_all(e->buf, e->npages * page_size));
-	EXPECT_EQ(0, wait_writeback());
+	EXPECT_EQ(0, writeback_wait());
 	EXPECT_LT(0, count_swapped(e->buf, e->npages));
 	EXPECT_EQ(fast_disk_pages(), tier_pages(CG, "fast"));
 	EXPECT_LT(0, tier_pages(CG, "fast"));
@@ -428,7 +383,7 @@ TEST_F_TIMEOUT(usage, large_folio_charged, TIMEOUT)
 	ASSERT_EQ(0, madvise(buf, len, MADV_HUGEPAGE));
 	pattern_fill(buf, npages, PAGE_RANDOM, 5);
 	ASSERT_EQ(0, pageout_all(buf, len));
-	EXPECT_EQ(0, wait_writeback());
+	EXPECT_EQ(0, writeback_wait());
 	swapped = count_swapped(buf, npages);
 	fast = tier_pages(CG, "fast");
 	EXPECT_EQ((long)npages, swapped);
@@ -438,7 +393,7 @@ TEST_F_TIMEOUT(usage, large_folio_charged, TIMEOUT)
 	EXPECT_EQ(fast, fast_disk_pages());
 	EXPECT_EQ(1, vmstat_read("thp_swpout") - thp0);
 	/* Written: munmap then frees the folio's slots with it. */
-	EXPECT_EQ(0, wait_writeback());
+	EXPECT_EQ(0, writeback_wait());
 	verify(_metadata, buf, npages, PAGE_RANDOM, 5);
 	munmap(map, 2 * len);
 	expect_usage(_metadata, CG, 0, 0, 0);

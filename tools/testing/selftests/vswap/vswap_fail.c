@@ -17,7 +17,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -36,17 +35,6 @@
 #define CG_PATH		CG_ROOT "/vswap-fail"
 #define FMR		"/sys/kernel/debug/fail_make_request/"
 #define PAGE_CLUSTER	"/proc/sys/vm/page-cluster"
-
-/* The make-it-fail file of the block device behind @dev. */
-static int make_it_fail_path(const char *dev, char *path, size_t len)
-{
-	char real[PATH_MAX];
-
-	if (!realpath(dev, real))
-		return -errno;
-	snprintf(path, len, "/sys/class/block/%s/make-it-fail", basename(real));
-	return access(path, W_OK) ? -errno : 0;
-}
 
 /*
  * Make IO that tasks with /proc/PID/make-it-fail set submit to @dev fail,
@@ -103,10 +91,7 @@ static int probe_page(const char *buf, size_t index, enum page_kind mix,
 
 static void wait_writeback(struct __test_metadata *_metadata)
 {
-	int i;
-
-	for (i = 0; i < 1000 && meminfo_kb("Writeback") != 0; i++)
-		usleep(10000);
+	writeback_wait();
 	ASSERT_EQ(0, meminfo_kb("Writeback"));
 }
 

@@ -511,6 +511,116 @@ int cg_evict(const char *cg)
 	return meminfo_kb("Writeback") ? -ETIMEDOUT : 0;
 }
 
+int writeback_wait(void)
+{
+	int i;
+
+	for (i = 0; i < 1000 && meminfo_kb("Writeback") != 0; i++)
+		usleep(10000);
+	return meminfo_kb("Writeback") ? -ETIMEDOUT : 0;
+}
+
+#define CURRENT		"memory.swap.tiers.current"
+#define EVENTS		"memory.swap.tiers.events"
+#define TIER_DIR	"/sys/kernel/mm/swap/tier/"
+#define SLOT_TIER	"/sys/kernel/debug/vswap/slot_tier"
+
+long tier_pages(const char *cg, const char *tier)
+{
+	char path[256];
+	long bytes;
+
+	snprintf(path, sizeof(path), "%s/%s", cg, CURRENT);
+	bytes = key_value(path, tier);
+	return bytes < 0 ? bytes : bytes / (long)page_size;
+}
+
+long tier_event(const char *cg, const char *tier, const char *event)
+{
+	char text[1024], key[64], *line, *save;
+	long v;
+
+	if (cg_read(cg, EVENTS, text, sizeof(text)))
+		return -1;
+	snprintf(key, sizeof(key), " %s=", event);
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		size_t n = strlen(tier);
+		char *at;
+
+		if (strncmp(line, tier, n) || line[n] != ' ')
+			continue;
+		at = strstr(line, key);
+		if (at && sscanf(at + strlen(key), "%ld", &v) == 1)
+			return v;
+	}
+	return -1;
+}
+
+long tier_stat(const char *tier, const char *stat)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), TIER_DIR "%s/%s", tier, stat);
+	return read_long(path);
+}
+
+void next_jiffy(void)
+{
+	usleep(20000);
+}
+
+int slot_tiers(int type, const char *buf, size_t npages,
+	       struct slot_info *out)
+{
+	uint64_t *pm = calloc(npages, sizeof(*pm));
+	char text[128];
+	int fd = open(SLOT_TIER, O_RDWR), ret = -1;
+	unsigned long off;
+	size_t i;
+	ssize_t n;
+
+	if (!pm || fd < 0 || pagemap_read(buf, npages, pm))
+		goto out;
+	for (i = 0; i < npages; i++) {
+		out[i].pm = pm[i];
+		out[i].stamp = 0;
+		if (!PM_SWAPPED(pm[i]) || PM_SWAP_TYPE(pm[i]) != type) {
+			snprintf(out[i].tier, sizeof(out[i].tier), "resident");
+			continue;
+		}
+		n = snprintf(text, sizeof(text), "%llu 1",
+			     (unsigned long long)PM_SWAP_OFFSET(pm[i]));
+		if (pwrite(fd, text, n, 0) != n)
+			goto out;
+		n = pread(fd, text, sizeof(text) - 1, 0);
+		if (n <= 0)
+			goto out;
+		text[n] = '\0';
+		if (sscanf(text, "%lu %15s %lu", &off, out[i].tier,
+			   &out[i].stamp) != 3 ||
+		    off != PM_SWAP_OFFSET(pm[i]))
+			goto out;
+	}
+	ret = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(pm);
+	return ret;
+}
+
+long count_on(const struct slot_info *s, size_t first, size_t n,
+	      const char *tier)
+{
+	long nr = 0;
+	size_t i;
+
+	for (i = first; i < first + n; i++)
+		nr += !strcmp(s[i].tier, tier);
+	return nr;
+}
+
 /* The child's side of fill_in_cgroup(): exit status 0 if all went well. */
 static int fill_child(const char *cg, size_t npages, enum page_kind mix,
 		      uint64_t seed)
@@ -642,6 +752,16 @@ int rotational_path(const char *dev, char *path, size_t len)
 	if (!realpath(dev, real))
 		return -errno;
 	snprintf(path, len, "/sys/block/%s/queue/rotational", basename(real));
+	return access(path, W_OK) ? -errno : 0;
+}
+
+int make_it_fail_path(const char *dev, char *path, size_t len)
+{
+	char real[PATH_MAX];
+
+	if (!realpath(dev, real))
+		return -errno;
+	snprintf(path, len, "/sys/class/block/%s/make-it-fail", basename(real));
 	return access(path, W_OK) ? -errno : 0;
 }
 

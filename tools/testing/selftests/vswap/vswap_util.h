@@ -115,6 +115,39 @@ long cg_stat(const char *cg, const char *key);
  * -ETIMEDOUT if writeback did not finish.
  */
 int cg_evict(const char *cg);
+/* Wait, up to 10 s, until no page is under writeback: 0 or -ETIMEDOUT. */
+int writeback_wait(void);
+
+/* @cg's usage of @tier in pages, from memory.swap.tiers.current. */
+long tier_pages(const char *cg, const char *tier);
+/* An event count of @tier in @cg's memory.swap.tiers.events, or -1. */
+long tier_event(const char *cg, const char *tier, const char *event);
+/* The counter @stat of /sys/kernel/mm/swap/tier/@tier/, or -1. */
+long tier_stat(const char *tier, const char *stat);
+/*
+ * A demotion leaves alone what reached a tier since it began, to the
+ * jiffy (moves stamp their data a jiffy ahead): before demoting data a
+ * demotion just moved, let a jiffy pass (20 ms: HZ is 100 or more).
+ */
+void next_jiffy(void);
+
+/* Where each page's slot holds its data, and the slot's cluster stamp. */
+struct slot_info {
+	char tier[16];		/* as slot_tier says; "resident" if no slot */
+	unsigned long stamp;
+	uint64_t pm;		/* the page's pagemap entry */
+};
+
+/*
+ * The slot_info of each of the @npages pages at @buf, into @out, from
+ * pagemap and debugfs vswap/slot_tier; @type is the virtual swap type, a
+ * page without an entry of it is "resident".  0, or -1 on error.
+ */
+int slot_tiers(int type, const char *buf, size_t npages,
+	       struct slot_info *out);
+/* Pages of @s[first, first + n) on @tier. */
+long count_on(const struct slot_info *s, size_t first, size_t n,
+	      const char *tier);
 
 /* debugfs fail_function: the kernel's function error injection. */
 #define FFN		"/sys/kernel/debug/fail_function/"
@@ -151,5 +184,11 @@ int thp_mode(const char *path, char *mode, size_t len);
  * rotate gets clusters at swapon, and with them large ranges.
  */
 int rotational_path(const char *dev, char *path, size_t len);
+
+/*
+ * The make-it-fail file of the block device behind @dev, into @path: 0 if
+ * it can be written, or -errno.
+ */
+int make_it_fail_path(const char *dev, char *path, size_t len);
 
 #endif
