@@ -14,7 +14,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-DEBUG_TESTS=${DEBUG_TESTS:-swap_roundtrip virtual_swap vswap_disk vswap_zram vswap_fail vswap_capacity vswap_alloc vswap_thp swap_account swap_tier swap_tiers_cgroup swap_tiers_usage swap_tiers_move test_zswap test_zswap_vswap}
+DEBUG_TESTS=${DEBUG_TESTS:-swap_roundtrip virtual_swap vswap_disk vswap_zram vswap_fail vswap_capacity vswap_alloc vswap_thp swap_account swap_tier swap_tiers_cgroup swap_tiers_usage swap_tiers_move swap_tiers_auto test_zswap test_zswap_vswap}
 # CONFIG_VIRTUAL_SWAP=n must behave like upstream: the upstream-behaviour suites.
 NOVSWAP_TESTS=${NOVSWAP_TESTS:-swap_roundtrip swap_account_classic vswap_thp_classic swap_tier swap_tiers_cgroup_classic test_zswap test_memcontrol}
 

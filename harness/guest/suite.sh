@@ -35,6 +35,7 @@ swap_tiers_cgroup 600 none       $BIN/swap_tiers_cgroup
 swap_tiers_cgroup_classic 600 none $BIN/swap_tiers_cgroup -f cg -v classic
 swap_tiers_usage 600 none        $BIN/swap_tiers_usage
 swap_tiers_move  600 none        $BIN/swap_tiers_move
+swap_tiers_auto  600 none        $BIN/swap_tiers_auto
 swap_account_classic 300 none    $BIN/swap_account -v classic
 test_zswap       600 fast+zswap  $BIN/test_zswap
 test_memcontrol  900 fast        $BIN/test_memcontrol

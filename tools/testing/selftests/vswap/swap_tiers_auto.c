@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Moves the kernel starts on its own: zswap at its pool limit.
+ *
+ * 6.12 refuses every store once zswap's pool reaches max_pool_percent,
+ * until its shrink worker is back at accept_threshold_percent: the newest
+ * pages go to disk while older ones stay compressed in memory.  With the
+ * shrinker enabled, a store of a virtual slot at the limit moves the
+ * coldest entries down instead, and the worker keeps the pool at its low
+ * watermark ahead of need.
+ *
+ * Tested, with every byte read back: after chunks of a buffer are paged
+ * out oldest first past the pool's limit, the newest chunk is in zswap,
+ * the oldest on disk, and no chunk is in zswap less than an older one;
+ * a cgroup with memory.zswap.writeback=0 keeps its data in zswap and
+ * another cgroup's stores make room from their own; the same with faults,
+ * fork, munmap and a swapoff of the disk racing with the stores.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "vswap_test.h"
+
+#define CG		CG_ROOT "/swap-tiers-auto"
+#define CG_KEEP		CG_ROOT "/swap-tiers-auto-keep"
+#define ZSWAP_PARAM	"/sys/module/zswap/parameters/"
+#define ZSWAP_DEBUGFS	"/sys/kernel/debug/zswap/"
+#define TWO_TIERS	"+slow:-1 +fast:10"
+#define FAST_PRIO	20
+#define SLOW_PRIO	0
+/* Chunks paged out oldest first; PAGE_HALF compresses to about half. */
+#define CHUNK_MB	8
+#define NCHUNKS		8
+/* Pages a chunk may have elsewhere than the tier it is expected on. */
+#define CHUNK_SLACK(n)	((n) / 10)
+
+struct auto_env {
+	char *buf;
+	size_t npages;		/* of the buffer */
+	size_t chunk;		/* pages per chunk */
+	long vswap_was, pool_was, thr_was, shrinker_was;
+	int type;		/* the virtual swap type */
+	bool started, on_fast, on_slow, made, keep;
+};
+
+FIXTURE(pool) {
+	struct auto_env e;
+};
+
+FIXTURE_SETUP(pool)
+{
+	struct auto_env *e = &self->e;
+
+	vswap_init();
+	e->chunk = VSWAP_MB(CHUNK_MB) / page_size;
+	e->npages = NCHUNKS * e->chunk;
+	e->vswap_was = read_long(VSWAP_KNOB);
+	ASSERT_LE(0, e->vswap_was) {
+		TH_LOG("no %s: moves need virtual swap", VSWAP_KNOB);
+	}
+	e->type = read_long(VSWAP_DEBUGFS "swap_type");
+	ASSERT_LE(0, e->type);
+	e->pool_was = read_long(ZSWAP_PARAM "max_pool_percent");
+	e->thr_was = read_long(ZSWAP_PARAM "accept_threshold_percent");
+	ASSERT_LT(0, e->pool_was);
+	ASSERT_LT(0, e->thr_was);
+	e->shrinker_was = 0;
+	ASSERT_FALSE(swap_is_on(fast_dev()));
+	ASSERT_FALSE(swap_is_on(slow_dev()));
+}
+
+/*
+ * Virtual swap and zswap on, tiers fast and slow, cgroup CG; zswap's pool
+ * limited to 1% of RAM (about 10 MiB in the 1 GiB guest: a little over two
+ * chunks of PAGE_HALF data), its shrinker as @shrinker.
+ */
+static void auto_start(struct __test_metadata *_metadata, struct auto_env *e,
+		       bool shrinker)
+{
+	char text[8];
+
+	e->started = true;
+	cg_destroy(CG);
+	cg_destroy(CG_KEEP);
+	ASSERT_LE(0, swap_tiers_clear());
+	ASSERT_EQ(0, read_text(ZSWAP_PARAM "shrinker_enabled", text,
+			       sizeof(text)));
+	e->shrinker_was = text[0] == 'Y';
+	ASSERT_EQ(0, write_file(ZSWAP_PARAM "max_pool_percent", "1"));
+	ASSERT_EQ(0, write_file(ZSWAP_PARAM "accept_threshold_percent", "90"));
+	ASSERT_EQ(0, write_file(ZSWAP_PARAM "shrinker_enabled",
+				shrinker ? "Y" : "N"));
+	ASSERT_EQ(0, zswap_set_enabled(true));
+	ASSERT_EQ(0, write_file(VSWAP_KNOB, "1"));
+	ASSERT_EQ(0, write_file(SWAP_TIERS, TWO_TIERS));
+	ASSERT_EQ(0, swap_on(fast_dev(), FAST_PRIO));
+	e->on_fast = true;
+	ASSERT_EQ(0, swap_on(slow_dev(), SLOW_PRIO));
+	e->on_slow = true;
+	ASSERT_EQ(0, cg_create(CG));
+	e->made = true;
+}
+
+static void drop_buf(struct auto_env *e)
+{
+	if (e->buf)
+		munmap(e->buf, e->npages * page_size);
+	e->buf = NULL;
+}
+
+FIXTURE_TEARDOWN(pool)
+{
+	struct auto_env *e = &self->e;
+
+	drop_buf(e);
+	if (!e->started)
+		return;
+	EXPECT_EQ(0, cg_leave());
+	if (e->made)
+		EXPECT_EQ(0, cg_destroy(CG));
+	if (e->keep)
+		EXPECT_EQ(0, cg_destroy(CG_KEEP));
+	if (e->on_fast)
+		EXPECT_EQ(0, swap_off(fast_dev()));
+	if (e->on_slow)
+		EXPECT_EQ(0, swap_off(slow_dev()));
+	EXPECT_EQ(0, zswap_set_enabled(false));
+	EXPECT_EQ(0, write_file(ZSWAP_PARAM "max_pool_percent", "%ld",
+				e->pool_was));
+	EXPECT_EQ(0, write_file(ZSWAP_PARAM "accept_threshold_percent", "%ld",
+				e->thr_was));
+	EXPECT_EQ(0, write_file(ZSWAP_PARAM "shrinker_enabled",
+				e->shrinker_was ? "Y" : "N"));
+	EXPECT_LE(0, swap_tiers_clear());
+	EXPECT_EQ(0, write_file(VSWAP_KNOB, "%ld", e->vswap_was));
+}
+
+/* A buffer of PAGE_HALF pages with @seed, charged to @cg. */
+static void fill_buf(struct __test_metadata *_metadata, struct auto_env *e,
+		     const char *cg, uint64_t seed)
+{
+	drop_buf(e);
+	ASSERT_EQ(0, cg_enter(cg));
+	e->buf = map_filled(e->npages, PAGE_HALF, seed);
+	ASSERT_NE(NULL, e->buf);
+}
+
+/* Page out chunks [@first, @last) of the buffer, oldest first. */
+static void page_out_chunks(struct __test_metadata *_metadata,
+			    struct auto_env *e, int first, int last)
+{
+	int c;
+
+	for (c = first; c < last; c++) {
+		EXPECT_EQ(0, pageout_all(e->buf + c * e->chunk * page_size,
+					 e->chunk * page_size));
+		EXPECT_EQ(0, writeback_wait());
+	}
+}
+
+/* Per chunk, how many of its pages are where; logged as a table. */
+struct chunk_count {
+	long zswap, disk, resident, other;
+};
+
+static void count_chunks(struct __test_metadata *_metadata,
+			 const struct auto_env *e, struct chunk_count *cc)
+{
+	struct slot_info *s = calloc(e->npages, sizeof(*s));
+	size_t c;
+
+	ASSERT_NE(NULL, s);
+	ASSERT_EQ(0, slot_tiers(e->type, e->buf, e->npages, s));
+	for (c = 0; c < NCHUNKS; c++) {
+		size_t first = c * e->chunk;
+
+		cc[c].zswap = count_on(s, first, e->chunk, "zswap");
+		cc[c].disk = count_on(s, first, e->chunk, "fast") +
+			     count_on(s, first, e->chunk, "slow");
+		cc[c].resident = count_on(s, first, e->chunk, "resident");
+		cc[c].other = e->chunk - cc[c].zswap - cc[c].disk -
+			      cc[c].resident;
+		TH_LOG("chunk %zu (oldest 0): zswap %ld disk %ld resident %ld other %ld",
+		       c, cc[c].zswap, cc[c].disk, cc[c].resident,
+		       cc[c].other);
+	}
+	free(s);
+}
+
+/*
+ * The newest data is in zswap and the oldest on disk: chunk by chunk,
+ * oldest first, past the limit, then each chunk's share in zswap.
+ */
+static void expect_age_order(struct __test_metadata *_metadata,
+			     const struct auto_env *e,
+			     const struct chunk_count *cc, int first)
+{
+	long slack = CHUNK_SLACK((long)e->chunk);
+	int c;
+
+	EXPECT_LE((long)e->chunk - slack, cc[NCHUNKS - 1].zswap) {
+		TH_LOG("the newest chunk is not in zswap");
+	}
+	EXPECT_LE((long)e->chunk - slack, cc[first].disk) {
+		TH_LOG("the oldest chunk is not on disk");
+	}
+	for (c = first + 1; c < NCHUNKS; c++)
+		EXPECT_LE(cc[c - 1].zswap - slack, cc[c].zswap) {
+			TH_LOG("chunk %d is in zswap less than older chunk %d",
+			       c, c - 1);
+		}
+}
+
+/*
+ * Eight chunks paged out oldest first into a pool that holds about two:
+ * at the limit each store moves the coldest entries down, so the newest
+ * chunk ends in zswap, the oldest on disk, in order.  With the shrinker
+ * off (6.12's behaviour) the limit refuses stores and the newest pages go
+ * to disk.
+ */
+TEST_F_TIMEOUT(pool, limit_keeps_newest, TIMEOUT)
+{
+	struct auto_env *e = &self->e;
+	struct chunk_count cc[NCHUNKS];
+	long made0, made;
+
+	auto_start(_metadata, e, true);
+	fill_buf(_metadata, e, CG, 1);
+	made0 = read_long(ZSWAP_DEBUGFS "pool_room_made");
+	page_out_chunks(_metadata, e, 0, NCHUNKS);
+	made = read_long(ZSWAP_DEBUGFS "pool_room_made") - made0;
+	TH_LOG("stores that made room: %ld; pool %ld KiB", made,
+	       read_long(ZSWAP_DEBUGFS "pool_total_size") >> 10);
+	count_chunks(_metadata, e, cc);
+	expect_age_order(_metadata, e, cc, 0);
+	EXPECT_LT(0, made);
+	EXPECT_LT(0, tier_event(CG, "fast", "moved_in"));
+	verify(_metadata, e->buf, e->npages, PAGE_HALF, 1);
+}
+
+/*
+ * A cgroup with memory.zswap.writeback=0 fills half the pool first; the
+ * stores of another cgroup at the limit cannot move its entries, skip
+ * them and move their own oldest.  The first cgroup's data stays in zswap,
+ * the second's newest chunk is in zswap and its oldest on disk.
+ */
+TEST_F_TIMEOUT(pool, limit_skips_unmovable, TIMEOUT)
+{
+	struct auto_env *e = &self->e;
+	struct chunk_count cc[NCHUNKS];
+	size_t keep_pages = VSWAP_MB(4) / page_size;
+	char *keep;
+	long kept;
+
+	auto_start(_metadata, e, true);
+	ASSERT_EQ(0, cg_create(CG_KEEP));
+	e->keep = true;
+	ASSERT_EQ(0, write_file_at(CG_KEEP, "memory.zswap.writeback", "0"));
+	ASSERT_EQ(0, cg_enter(CG_KEEP));
+	keep = map_filled(keep_pages, PAGE_HALF, 2);
+	ASSERT_NE(NULL, keep);
+	EXPECT_EQ(0, pageout_all(keep, keep_pages * page_size));
+	fill_buf(_metadata, e, CG, 3);
+	page_out_chunks(_metadata, e, 0, NCHUNKS);
+
+	kept = tier_pages(CG_KEEP, "zswap");
+	TH_LOG("%s: %ld of %zu pages in zswap", CG_KEEP, kept, keep_pages);
+	EXPECT_LE((long)keep_pages - CHUNK_SLACK((long)keep_pages), kept);
+	EXPECT_EQ(0, tier_event(CG_KEEP, "zswap", "moved_out"));
+	count_chunks(_metadata, e, cc);
+	expect_age_order(_metadata, e, cc, 0);
+	verify(_metadata, e->buf, e->npages, PAGE_HALF, 3);
+	ASSERT_EQ(0, cg_enter(CG));
+	EXPECT_EQ(-1, pattern_check(keep, keep_pages, PAGE_HALF, 2, NULL, 0));
+	munmap(keep, keep_pages * page_size);
+}
+
+struct faulter {
+	char *buf;
+	size_t npages;
+	uint64_t seed;
+	bool stop;
+	long bad;
+};
+
+/* Read pages at random until told to stop; count pages with wrong data. */
+static void *fault_loop(void *arg)
+{
+	struct faulter *f = arg;
+	unsigned long x = 88172645463325252UL;
+
+	while (!__atomic_load_n(&f->stop, __ATOMIC_RELAXED)) {
+		size_t i;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		i = x % f->npages;
+		if (!pattern_page_ok(f->buf + i * page_size, i, PAGE_HALF,
+				     f->seed))
+			__atomic_fetch_add(&f->bad, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+/*
+ * Stores at the pool limit, and the worker, racing with two threads
+ * faulting pages back, a forked child checking its copy and writing its
+ * own (COW), munmap of the last quarter, and, at the end, a swapoff of
+ * the fast disk while a child keeps paging out.  Every byte left must be
+ * right, in parent and child.
+ */
+TEST_F_TIMEOUT(pool, limit_races, TIMEOUT)
+{
+	struct auto_env *e = &self->e;
+	size_t quarter = e->npages / 4;
+	struct faulter f = { 0 };
+	int round, status;
+	pthread_t t[2];
+	pid_t pid;
+
+	auto_start(_metadata, e, true);
+	fill_buf(_metadata, e, CG, 4);
+	f.buf = e->buf;
+	f.npages = e->npages - quarter;
+	f.seed = 4;
+	ASSERT_EQ(0, pthread_create(&t[0], NULL, fault_loop, &f));
+	ASSERT_EQ(0, pthread_create(&t[1], NULL, fault_loop, &f));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		for (round = 0; round < 6; round++) {
+			pageout_all(e->buf, e->npages * page_size);
+			if (pattern_check(e->buf, e->npages, PAGE_HALF, 4,
+					  NULL, 0) != -1)
+				_exit(1);
+		}
+		pattern_fill(e->buf, e->npages / 2, PAGE_HALF, 5);
+		pageout_all(e->buf, e->npages * page_size);
+		if (pattern_check(e->buf, e->npages / 2, PAGE_HALF, 5,
+				  NULL, 0) != -1)
+			_exit(2);
+		_exit(0);
+	}
+	for (round = 0; round < 6; round++) {
+		page_out_chunks(_metadata, e, 0, round > 2 ? NCHUNKS * 3 / 4 :
+						 NCHUNKS);
+		if (round == 2)
+			munmap(e->buf + (e->npages - quarter) * page_size,
+			       quarter * page_size);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		TH_LOG("child status %#x", status);
+	}
+	__atomic_store_n(&f.stop, true, __ATOMIC_RELAXED);
+	pthread_join(t[0], NULL);
+	pthread_join(t[1], NULL);
+	EXPECT_EQ(0, f.bad);
+
+	/* swapoff of the fast disk while a child's stores make room. */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		for (round = 0; round < 4; round++) {
+			pageout_all(e->buf, (e->npages - quarter) * page_size);
+			if (pattern_check(e->buf, e->npages - quarter,
+					  PAGE_HALF, 4, NULL, 0) != -1)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	EXPECT_EQ(0, swap_off(fast_dev()));
+	e->on_fast = false;
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		TH_LOG("child status %#x", status);
+	}
+	EXPECT_EQ(0, tier_pages(CG, "fast"));
+	verify(_metadata, e->buf, e->npages - quarter, PAGE_HALF, 4);
+	munmap(e->buf, (e->npages - quarter) * page_size);
+	e->buf = NULL;
+}
+
+TEST_HARNESS_MAIN
