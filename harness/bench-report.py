@@ -441,6 +441,27 @@ def main():
                          f"without tiers {on:.3f} + {LOCK_SLACK}) "
                          + ("met" if tiers <= on + LOCK_SLACK else "missed"))
 
+    # Moves (issue 14): MB/s of a demotion into the slow disk against its
+    # raw O_DIRECT write rate at the moves' mean request size, same guest.
+    for src in ("zswap", "fast"):
+        moved, raw = median("on", f"moverate_{src}", "mb_s"), median("on", f"moverate_{src}", "raw_mb_s")
+        if moved is not None and raw:
+            lines.append(target(f"moverate_{src}_vs_raw", moved / raw, ">= 0.7",
+                                lambda x: x >= 0.7))
+    # LRU inversion (issue 14), when run: hot-set refault time against base.
+    inv_on, inv_base = median("on", "inversion", "hot_refault_s"), median("base", "inversion", "hot_refault_s")
+    if inv_on is not None and inv_base:
+        lines.append(target("inversion_hot_refault", inv_on / inv_base, "<= 0.67",
+                            lambda x: x <= 0.67))
+        noauto = median("on", "inversion_noauto", "hot_refault_s")
+        if noauto is not None:
+            lines.append(f"info inversion_noauto_hot_refault_over_base: {noauto / inv_base:.2f}")
+    throttle = os.path.join(out_dir, "throttle.txt")
+    if os.path.exists(throttle):
+        with open(throttle) as f:
+            lines.append("")
+            lines.append(f.read().strip())
+
     report = "\n".join(lines) + "\n"
     with open(os.path.join(out_dir, "report.md"), "w") as f:
         f.write(report)

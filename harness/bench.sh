@@ -37,7 +37,10 @@ source "$(dirname "$0")/lib.sh"
 rounds=${BENCH_ROUNDS:-3}
 scale=${BENCH_SCALE:-1}
 modes=${BENCH_MODES:-base on off base-lockstat lockstat lockstat-tiers}
-workloads=${BENCH_WORKLOADS:-metadata throughput free slots compressor swapoff scaling nozswap tiers}
+workloads=${BENCH_WORKLOADS:-metadata throughput free slots compressor swapoff scaling nozswap tiers moverate}
+# The slow disk's bandwidth (bytes/s, reads and writes together): a disk
+# that costs under TCG what one does on hardware (harness/vm.sh).
+export VM_SLOW_BPS=${VM_SLOW_BPS:-33554432}
 OUT=${BENCH_OUT:-$BUILD/bench}
 mkdir -p "$OUT"
 rm -f "$OUT"/round-*.txt
@@ -114,6 +117,7 @@ for m in $modes; do
 	echo "$m: Linux $(cat "$obj/vswap-release" 2>/dev/null || echo '?') ($obj)"
 	cp "$obj/.config" "$OUT/config-$m"
 done >"$OUT/kernels.txt"
+echo "slow disk throttled to $VM_SLOW_BPS bytes/s (QEMU throttling.bps-total)" >"$OUT/throttle.txt"
 # KVM and TCG figures are not comparable: say which one these are.
 for m in $modes; do
 	cat "$OUT/vm-$m/accel"

@@ -31,7 +31,10 @@
 # The guest gets two virtio-blk disks for swap, /dev/swap-fast (vda) and
 # /dev/swap-slow (vdb), fresh and empty on every boot (unless --keep-disks),
 # and an ext2 scratch
-# filesystem on /mnt/scratch (vdc) for tests that need a page cache.  The exit
+# filesystem on /mnt/scratch (vdc) for tests that need a page cache.
+# VM_SLOW_BPS=N limits the slow disk to N bytes per second, reads and
+# writes together (QEMU's throttling.bps-total), so that a slow disk costs
+# under TCG what it would on hardware; "make bench" sets it.  The exit
 # status is the command's; 122 if the guest stalled (--stall); 123 if it did
 # not boot; 124 if it timed out; 125 if the kernel log has a BUG, WARNING,
 # Oops, KASAN, lockdep or list corruption report; 126 if the guest died
@@ -123,7 +126,7 @@ qemu=(qemu-system-x86_64 -nodefaults -no-user-config -display none
 	-append "console=ttyS0 rdinit=/init panic=-1 panic_on_warn=0 reboot=t oops=panic loglevel=7 harness.timeout=$timeout $append"
 	-serial "file:$out/kernel.log" -serial "file:$out/job.log"
 	-drive "file=$out/fast.img,if=virtio,format=raw,cache=unsafe,discard=unmap"
-	-drive "file=$out/slow.img,if=virtio,format=raw,cache=unsafe,discard=unmap"
+	-drive "file=$out/slow.img,if=virtio,format=raw,cache=unsafe,discard=unmap${VM_SLOW_BPS:+,throttling.bps-total=$VM_SLOW_BPS}"
 	-drive "file=$out/scratch.img,if=virtio,format=raw,cache=unsafe")
 echo "${qemu[*]}" >"$out/qemu.cmdline"
 

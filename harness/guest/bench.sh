@@ -10,20 +10,25 @@
 #          or off at run time)
 #   SCALE  divides every size (default 1; "make check" smoke-runs 8)
 #   WORKLOADS  which of: metadata throughput free slots compressor swapoff
-#          scaling nozswap tiers locks locks_tiers (default all but the
-#          locks ones, which need a kernel with CONFIG_LOCK_STAT).  nozswap
+#          scaling nozswap tiers inversion moverate locks locks_tiers
+#          (default all but inversion and the locks ones, which need a
+#          kernel with CONFIG_LOCK_STAT).  nozswap
 #          runs throughput and the disk metadata with zswap off (the
 #          disk-only figures).  tiers runs throughput with swap tiers
 #          (zswap, fast, slow) in a cgroup restricted to zswap and fast,
 #          with a byte limit on zswap that it does not reach, on the series
 #          only: where its pages go is as in throughput, so the two differ
 #          by what tiers cost.  locks_tiers is locks so set up.
+#          inversion and moverate are tierbench's (tierbench.c), on the
+#          slow disk, which "make bench" throttles (VM_SLOW_BPS).  inversion
+#          runs only when named: with its data the pool does not yet reach
+#          its limit (issue 14, in progress).
 # With KTAP=1 in the environment it also prints "ok N name" or "not ok N
 # name" per workload, for the smoke run in the test suite.
 
 mode=$1
 scale=${2:-1}
-workloads=${3:-metadata throughput free slots compressor swapoff scaling nozswap tiers}
+workloads=${3:-metadata throughput free slots compressor swapoff scaling nozswap tiers moverate}
 zswap=Y
 tiered=N
 KNOB=/sys/kernel/mm/swap/vswap_enabled
@@ -83,7 +88,10 @@ run() {
 	name=$1
 	[ $zswap = N ] && name=${1}_nozswap
 	[ $tiered = Y ] && [ "$1" != locks ] && name=${1}_tiers
-	if swapbench "$@" >/tmp/swapbench.out; then
+	[ -n "$suffix" ] && name=$1$suffix
+	bench=swapbench
+	[ "$1" = inversion ] && bench=tierbench
+	if $bench "$@" >/tmp/swapbench.out; then
 		rc=0
 	else
 		rc=$?
@@ -155,6 +163,65 @@ if want locks_tiers; then
 fi
 # Tiers, on the series only (the baseline has none): throughput_tiers.
 [ $tiers_first = N ] && run_tiers
+# LRU inversion at zswap's pool limit: zswap in front of the slow disk, the
+# pool at 2% of RAM (about 20 MiB: it is charged to the 64 MiB cgroup), the
+# shrinker on as for the baseline; on the series also with the shrinker
+# off, which keeps 6.12's refusals at the limit (inversion_noauto; not in
+# scaled runs, whose cgroup is smaller than the pool).  Sizes: issue 14.
+ZP=/sys/module/zswap/parameters
+run_inversion() {
+	pool_was=$(cat $ZP/max_pool_percent) shrinker_was=$(cat $ZP/shrinker_enabled)
+	echo 2 >$ZP/max_pool_percent
+	echo "$1" >$ZP/shrinker_enabled
+	run -d /dev/swap-slow "" inversion $CG $((96 / scale)) $((32 / scale)) $((32 / scale)) 6
+	echo "$pool_was" >$ZP/max_pool_percent
+	echo "$shrinker_was" >$ZP/shrinker_enabled
+}
+if want inversion; then
+	run_inversion Y
+	if [ $mode = on ] && [ "$scale" = 1 ]; then
+		suffix=_noauto
+		run_inversion N
+		suffix=
+	fi
+fi
+# The rate of moves against the slow disk's raw write rate at the moves'
+# request size, on the series with virtual swap on: zswap -> slow (the
+# cgroup has "fast 0") and fast -> slow, each of 64 MiB.
+moverate() {
+	n=$((n + 1))
+	start /dev/swap-fast
+	echo max >$CG/memory.max
+	echo 50 >$ZP/max_pool_percent
+	tiers_clear
+	swapoff /dev/swap-fast
+	echo "+slow:-1 +fast:10" >$TIERS && mkswap /dev/swap-slow >/dev/null &&
+		mkswap /dev/swap-fast >/dev/null && swapctl on /dev/swap-slow 5 &&
+		swapctl on /dev/swap-fast 10 && echo "fast 0" >$CG/memory.swap.tiers.max ||
+		{ echo "bench: moverate setup failed"; exit 1; }
+	mb=$((64 / scale))
+	ok=1
+	tierbench demote $CG $mb zswap /dev/swap-slow >/tmp/mv.zswap || ok=0
+	echo "fast max" >$CG/memory.swap.tiers.max
+	echo N >/sys/module/zswap/parameters/enabled
+	tierbench demote $CG $mb fast /dev/swap-slow >/tmp/mv.fast || ok=0
+	echo 20 >$ZP/max_pool_percent
+	swapoff /dev/swap-slow
+	for src in zswap fast; do
+		req=$(sed -n 's/.* req_kb=\([0-9]*\).*/\1/p' /tmp/mv.$src)
+		[ -n "$req" ] && [ "$req" -gt 0 ] || { ok=0; continue; }
+		tierbench raw /dev/swap-slow "$req" $mb >/tmp/mv.raw || ok=0
+		raw=$(sed -n 's/.* mb_s=\([0-9.]*\).*/\1/p' /tmp/mv.raw)
+		sed "s/^demote_$src /moverate_$src raw_mb_s=$raw /" /tmp/mv.$src
+	done
+	if [ $ok = 1 ]; then
+		[ -n "$KTAP" ] && echo "ok $n moverate"
+	else
+		echo "bench: tierbench moverate failed"
+		[ -n "$KTAP" ] && echo "not ok $n moverate"
+	fi
+}
+want moverate && [ $mode = on ] && [ -w $TIERS ] && moverate
 # Disk only: zswap off, as most distributions ship it.
 if want nozswap; then
 	zswap=N
