@@ -532,6 +532,33 @@ unsigned long swap_tier_nr_stored(int id)
 }
 
 /**
+ * swap_tier_nr_slots - The slots of a device tier's devices, and in use.
+ * @id: a device tier id
+ * @used: the slots in use, classic entries and per-CPU caches included
+ * @total: the slots of the tier's devices that are swapped on
+ *
+ * Racy, as swap_tier_nr_stored().
+ */
+void swap_tier_nr_slots(int id, unsigned long *used, unsigned long *total)
+{
+	struct swap_info_struct *si;
+	unsigned long types;
+	unsigned int type;
+
+	*used = 0;
+	*total = 0;
+	/* Set and cleared under swap_tier_lock; a statistic may be stale. */
+	types = data_race(swap_tier_types[id - SWAP_TIER_DEVICE_FIRST]);
+	for_each_set_bit(type, &types, MAX_SWAPFILES) {
+		si = swp_swap_info(swp_entry(type, 0));
+		if (!si || !(READ_ONCE(si->flags) & SWP_WRITEOK))
+			continue;
+		*used += READ_ONCE(si->inuse_pages);
+		*total += READ_ONCE(si->pages);
+	}
+}
+
+/**
  * swap_tier_id_by_name - The id of a tier named in a per-cgroup file.
  * @name: "zswap" or a device tier's name
  *

@@ -93,6 +93,9 @@ static inline bool swap_tiers_allow_type(unsigned int tiers, unsigned int type)
 int swap_tiers_next_allowed(unsigned int tiers, int *pos);
 unsigned int swap_tiers_below(int id);
 unsigned long swap_tier_nr_stored(int id);
+void swap_tier_nr_slots(int id, unsigned long *used, unsigned long *total);
+unsigned int swap_tier_high_percent(int id);
+unsigned int swap_tier_low_percent(int id);
 bool swap_tier_has_space(int idx);
 long swap_tiers_nr_free(unsigned int tiers);
 bool swap_tiers_have_device(unsigned int tiers);

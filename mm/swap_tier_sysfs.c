@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Swap tiers: a directory per tier under /sys/kernel/mm/swap/tier/, with
- * the tier's counters, one value per file.  The directories follow the
- * tier table: made when a tier is added, removed with it.
+ * the tier's counters and a device tier's watermarks, one value per file.
+ * The directories follow the tier table: made when a tier is added,
+ * removed with it.
  *
  * Design: "Counters" in Documentation/mm/swap_tier_moves.rst.
  */
@@ -10,6 +11,7 @@
 #define pr_fmt(fmt) "swap_tier: " fmt
 
 #include <linux/kobject.h>
+#include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -96,15 +98,133 @@ SWAP_TIER_STAT_ATTR(moved_out, SWAP_TIER_STAT_MOVED_OUT);
 SWAP_TIER_STAT_ATTR(move_failed, SWAP_TIER_STAT_MOVE_FAILED);
 SWAP_TIER_STAT_ATTR(read_back, SWAP_TIER_STAT_READ_BACK);
 
+/*
+ * A device tier's watermarks, in per cent of its slots: above high, data
+ * moves down until low (mm/vswap_auto.c).  Written under
+ * swap_tier_wmark_lock, read without it.
+ */
+#define SWAP_TIER_HIGH_DEFAULT	100
+#define SWAP_TIER_LOW_DEFAULT	90
+
+static DEFINE_MUTEX(swap_tier_wmark_lock);
+static unsigned int swap_tier_high[SWAP_TIER_IDS] = {
+	[0 ... SWAP_TIER_IDS - 1] = SWAP_TIER_HIGH_DEFAULT
+};
+
+static unsigned int swap_tier_low[SWAP_TIER_IDS] = {
+	[0 ... SWAP_TIER_IDS - 1] = SWAP_TIER_LOW_DEFAULT
+};
+
+/**
+ * swap_tier_high_percent - A device tier's high watermark.
+ * @id: a device tier id
+ *
+ * Return: per cent of the tier's slots; 100 means off.
+ */
+unsigned int swap_tier_high_percent(int id)
+{
+	return READ_ONCE(swap_tier_high[id]);
+}
+
+/**
+ * swap_tier_low_percent - A device tier's low watermark.
+ * @id: a device tier id
+ *
+ * Return: per cent of the tier's slots.
+ */
+unsigned int swap_tier_low_percent(int id)
+{
+	return READ_ONCE(swap_tier_low[id]);
+}
+
+static void swap_tier_wmarks_reset(int id)
+{
+	mutex_lock(&swap_tier_wmark_lock);
+	WRITE_ONCE(swap_tier_high[id], SWAP_TIER_HIGH_DEFAULT);
+	WRITE_ONCE(swap_tier_low[id], SWAP_TIER_LOW_DEFAULT);
+	mutex_unlock(&swap_tier_wmark_lock);
+}
+
+/* 0 to 100, and low never above high: else -EINVAL, nothing changed. */
+static ssize_t swap_tier_wmark_store(struct kobject *kobj, const char *buf,
+				     size_t count, bool high)
+{
+	int id = swap_tier_dir_id(kobj);
+	unsigned int v;
+	int err;
+
+	err = kstrtouint(buf, 10, &v);
+	if (err || v > 100)
+		return -EINVAL;
+	mutex_lock(&swap_tier_wmark_lock);
+	if (high ? v < swap_tier_low[id] : v > swap_tier_high[id])
+		err = -EINVAL;
+	else if (high)
+		WRITE_ONCE(swap_tier_high[id], v);
+	else
+		WRITE_ONCE(swap_tier_low[id], v);
+	mutex_unlock(&swap_tier_wmark_lock);
+	return err ? err : count;
+}
+
+static ssize_t high_percent_show(struct kobject *kobj,
+				 struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  swap_tier_high_percent(swap_tier_dir_id(kobj)));
+}
+
+static ssize_t high_percent_store(struct kobject *kobj,
+				  struct kobj_attribute *attr,
+				  const char *buf, size_t count)
+{
+	return swap_tier_wmark_store(kobj, buf, count, true);
+}
+
+static ssize_t low_percent_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  swap_tier_low_percent(swap_tier_dir_id(kobj)));
+}
+
+static ssize_t low_percent_store(struct kobject *kobj,
+				 struct kobj_attribute *attr,
+				 const char *buf, size_t count)
+{
+	return swap_tier_wmark_store(kobj, buf, count, false);
+}
+
+static struct kobj_attribute high_percent_attr = __ATTR_RW(high_percent);
+static struct kobj_attribute low_percent_attr = __ATTR_RW(low_percent);
+
 static struct attribute *swap_tier_dir_attrs[] = {
 	&stored_attr.attr,
 	&moved_in_attr.attr,
 	&moved_out_attr.attr,
 	&move_failed_attr.attr,
 	&read_back_attr.attr,
+	&high_percent_attr.attr,
+	&low_percent_attr.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(swap_tier_dir);
+
+/* Watermarks: device tiers, with virtual swap (only its slots move). */
+static umode_t swap_tier_dir_visible(struct kobject *kobj,
+				     struct attribute *attr, int n)
+{
+	if (attr == &high_percent_attr.attr || attr == &low_percent_attr.attr)
+		return IS_ENABLED(CONFIG_VIRTUAL_SWAP) &&
+		       swap_tier_dir_id(kobj) >= SWAP_TIER_DEVICE_FIRST ?
+		       attr->mode : 0;
+	return attr->mode;
+}
+
+static const struct attribute_group swap_tier_dir_group = {
+	.attrs = swap_tier_dir_attrs,
+	.is_visible = swap_tier_dir_visible,
+};
+__ATTRIBUTE_GROUPS(swap_tier_dir);
 
 static void swap_tier_dir_release(struct kobject *kobj)
 {
@@ -122,6 +242,8 @@ static void swap_tier_dir_add(int id, const char *name)
 {
 	struct swap_tier_dir *dir = kzalloc(sizeof(*dir), GFP_KERNEL);
 
+	/* A new tier's watermarks, also if its directory cannot be made. */
+	swap_tier_wmarks_reset(id);
 	if (!dir)
 		goto fail;
 	swap_tier_stats_reset(id);

@@ -789,6 +789,7 @@ static void vswap_debugfs_init(void)
 	debugfs_create_file("disk_cached", 0444, dir, NULL,
 			    &vswap_disk_cached_fops);
 	vswap_demote_debugfs_init(dir);
+	vswap_auto_debugfs_init(dir);
 }
 #else
 static inline void vswap_debugfs_init(void) { }

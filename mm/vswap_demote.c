@@ -59,11 +59,15 @@ struct vswap_pick {
 };
 
 struct vswap_demote {
-	struct mem_cgroup *root;	/* the cgroup whose subtree moves */
+	struct mem_cgroup *root;	/* the cgroup whose subtree moves, or all */
 	unsigned long nr;		/* pages to move */
 	unsigned long start;		/* jiffies when it began, + 1 */
 	struct vswap_move_ctl ctl;
 	bool stuck;			/* a batch found no room below */
+	bool movable_only;		/* pick only slots that can move now */
+	bool have_last;			/* per walk: */
+	unsigned short last_id;		/* the cgroup asked last, */
+	unsigned int last_tiers;	/* and where its slots may go */
 
 	/* Disks: the walk's window of tables, and what it picked. */
 	unsigned long first_table, nr_tables;
@@ -251,11 +255,23 @@ static bool vswap_demote_candidate(struct vswap_demote *d, int from,
 	if (d->have_floor && !vswap_pick_older(&d->floor, p))
 		return false;
 	p->memcg_id = lookup_swap_cgroup_id(swp_entry(vswap_type, offset));
+	p->desc = desc;
+	if (d->movable_only) {
+		/* Runs of a cgroup's slots are common: ask once per run. */
+		if (!d->have_last || p->memcg_id != d->last_id) {
+			d->have_last = true;
+			d->last_id = p->memcg_id;
+			d->last_tiers = vswap_demote_tiers(p->memcg_id, from);
+		}
+		if (!d->last_tiers)
+			return false;
+	}
+	if (!d->root)
+		return true;
 	rcu_read_lock();
 	memcg = mem_cgroup_from_id(p->memcg_id);
 	ours = memcg && mem_cgroup_is_descendant(memcg, d->root);
 	rcu_read_unlock();
-	p->desc = desc;
 	return ours;
 }
 
@@ -275,6 +291,7 @@ static unsigned long vswap_demote_walk(struct vswap_demote *d, int from,
 	unsigned long *table;
 
 	d->nr_picks = 0;
+	d->have_last = false;
 	for (t = 0; t < d->nr_tables; t++) {
 		idx = (d->first_table + t) % total;
 		walked++;
@@ -427,6 +444,38 @@ int vswap_demote(struct mem_cgroup *memcg, unsigned long nr_pages, int source)
 		err = -EAGAIN;
 	vswap_demote_free(d);
 	return err;
+}
+
+/**
+ * vswap_demote_movable - Move the oldest movable data off a device tier.
+ * @from: the device tier id
+ * @nr_pages: how much, in pages
+ *
+ * For the watermark worker (mm/vswap_auto.c): every cgroup's data, the
+ * oldest first, skipping slots whose cgroup cannot move them (no usable
+ * tier below, memory.zswap.writeback=0).  Waits for its writes.
+ *
+ * Return: the pages moved.
+ */
+unsigned long vswap_demote_movable(int from, unsigned long nr_pages)
+{
+	struct vswap_demote *d;
+	unsigned long moved;
+
+	if (!READ_ONCE(vswap_si))
+		return 0;
+	d = vswap_demote_alloc(NULL, nr_pages,
+			       clamp(nr_pages, VSWAP_DEMOTE_PICKS_MIN,
+				     VSWAP_DEMOTE_PICKS_MAX),
+			       GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
+	if (!d)
+		return 0;
+	d->ctl.gfp = GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN;
+	d->movable_only = true;
+	vswap_demote_device(d, from);
+	moved = d->ctl.res.moved;
+	vswap_demote_free(d);
+	return moved;
 }
 
 /*********************************

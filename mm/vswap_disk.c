@@ -224,6 +224,8 @@ static swp_entry_t vswap_disk_refill(int last, unsigned int tiers,
 		return (swp_entry_t){ 0 };
 	type = swp_type(batch[0]);
 	vswap_count_disk(type, n);
+	/* Once per batch: is the device's tier above its high watermark? */
+	vswap_auto_check(type);
 	this_cpu_write(vswap_disk_type[last], type);
 	caches = vswap_disk_caches_get(type);
 	if (caches) {

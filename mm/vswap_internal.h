@@ -336,9 +336,16 @@ unsigned long vswap_stamp_of(swp_entry_t slot);
 struct mem_cgroup;
 swp_entry_t vswap_room(struct mem_cgroup *memcg, unsigned int allowed,
 		       swp_entry_t slot);
+unsigned long vswap_demote_movable(int from, unsigned long nr_pages);
 #ifdef CONFIG_DEBUG_FS
 struct dentry;
 void vswap_demote_debugfs_init(struct dentry *dir);
+#endif
+
+/* vswap_auto.c: device tiers' watermarks */
+void vswap_auto_check(unsigned int type);
+#ifdef CONFIG_DEBUG_FS
+void vswap_auto_debugfs_init(struct dentry *dir);
 #endif
 
 #endif /* _MM_VSWAP_INTERNAL_H */

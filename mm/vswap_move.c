@@ -460,9 +460,11 @@ void vswap_move_batch(struct vswap_move *m, unsigned int nr,
  * @zentry: the zswap entry zswap's LRU found
  * @entry: the virtual slot it was stored for, which may have changed since
  * @tiers: the tiers the entry's cgroup may use (swap_tiers_usable())
+ * @gfp: for the folio the data moves in: GFP_KERNEL as 6.12's writeback,
+ *       or no reserves and no waiting for a store at zswap's pool limit
  *
  * zswap writeback of a virtual slot, by the shrinker, the shrink worker or
- * a store at a cgroup's limit: a move of one slot which, as 6.12's
+ * a store at a limit: a move of one slot which, as 6.12's
  * writeback, does not wait for its write.  A failed write leaves the page
  * dirty in memory, to be written again.
  *
@@ -473,7 +475,7 @@ void vswap_move_batch(struct vswap_move *m, unsigned int nr,
  * about to be added for the slot.
  */
 int vswap_move_zswap(struct zswap_entry *zentry, swp_entry_t entry,
-		     unsigned int tiers)
+		     unsigned int tiers, gfp_t gfp)
 {
 	struct vswap_move m = {
 		.entry = entry,
@@ -482,7 +484,7 @@ int vswap_move_zswap(struct zswap_entry *zentry, swp_entry_t entry,
 	};
 	struct vswap_move_ctl ctl = {
 		.from = SWAP_TIER_ZSWAP,
-		.gfp = GFP_KERNEL,
+		.gfp = gfp,
 		.async = true,
 	};
 

@@ -79,7 +79,7 @@ void vswap_device_enable(struct swap_info_struct *si);
 void vswap_device_disable(struct swap_info_struct *si);
 bool vswap_writeback_possible(swp_entry_t entry, unsigned int tiers);
 int vswap_move_zswap(struct zswap_entry *zentry, swp_entry_t entry,
-		     unsigned int tiers);
+		     unsigned int tiers, gfp_t gfp);
 int vswap_demote(struct mem_cgroup *memcg, unsigned long nr_pages, int source);
 int vswap_disk_swapon(unsigned int type, unsigned long maxpages);
 void vswap_disk_swapoff(unsigned int type);
@@ -192,7 +192,8 @@ static inline bool vswap_writeback_possible(swp_entry_t entry,
 }
 
 static inline int vswap_move_zswap(struct zswap_entry *zentry,
-				   swp_entry_t entry, unsigned int tiers)
+				   swp_entry_t entry, unsigned int tiers,
+				   gfp_t gfp)
 {
 	return -ENOMEM;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Moves the kernel starts on its own: zswap at its pool limit.
+ * Moves the kernel starts on its own: zswap at its pool limit, and device
+ * tiers above their high watermark.
  *
  * 6.12 refuses every store once zswap's pool reaches max_pool_percent,
  * until its shrink worker is back at accept_threshold_percent: the newest
@@ -11,10 +12,15 @@
  *
  * Tested, with every byte read back: after chunks of a buffer are paged
  * out oldest first past the pool's limit, the newest chunk is in zswap,
- * the oldest on disk, and no chunk is in zswap less than an older one;
+ * the oldest on disk, and no chunk is in zswap less than an older one
+ * (with the shrinker off, as a control, 6.12's refusals at the limit);
  * a cgroup with memory.zswap.writeback=0 keeps its data in zswap and
  * another cgroup's stores make room from their own; the same with faults,
- * fork, munmap and a swapoff of the disk racing with the stores.
+ * fork, munmap and a swapoff of the disk racing with the stores.  A fast
+ * disk above its high watermark has its oldest data moved to the slow one
+ * until it is at its low watermark, and then nothing more moves; data a
+ * cgroup cannot move (no tier below for it) is skipped, the worker moves
+ * the rest and does not spin.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,6 +30,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vswap_test.h"
@@ -33,6 +40,9 @@
 #define ZSWAP_PARAM	"/sys/module/zswap/parameters/"
 #define ZSWAP_DEBUGFS	"/sys/kernel/debug/zswap/"
 #define TWO_TIERS	"+slow:-1 +fast:10"
+#define TIER_WM		"/sys/kernel/mm/swap/tier/fast/"
+/* Pages reclaim may leave behind, or a move skip. */
+#define SLACK		64L
 #define FAST_PRIO	20
 #define SLOW_PRIO	0
 /* Chunks paged out oldest first; PAGE_HALF compresses to about half. */
@@ -50,11 +60,11 @@ struct auto_env {
 	bool started, on_fast, on_slow, made, keep;
 };
 
-FIXTURE(pool) {
+FIXTURE(tiers) {
 	struct auto_env e;
 };
 
-FIXTURE_SETUP(pool)
+FIXTURE_SETUP(tiers)
 {
 	struct auto_env *e = &self->e;
 
@@ -77,12 +87,12 @@ FIXTURE_SETUP(pool)
 }
 
 /*
- * Virtual swap and zswap on, tiers fast and slow, cgroup CG; zswap's pool
- * limited to 1% of RAM (about 10 MiB in the 1 GiB guest: a little over two
- * chunks of PAGE_HALF data), its shrinker as @shrinker.
+ * Virtual swap and zswap (as @zswap) on, tiers fast and slow, cgroup CG;
+ * zswap's pool limited to 2% of RAM (about 20 MiB in the 1 GiB guest:
+ * three to four chunks of PAGE_HALF data), its shrinker as @shrinker.
  */
 static void auto_start(struct __test_metadata *_metadata, struct auto_env *e,
-		       bool shrinker)
+		       bool zswap, bool shrinker)
 {
 	char text[8];
 
@@ -93,11 +103,11 @@ static void auto_start(struct __test_metadata *_metadata, struct auto_env *e,
 	ASSERT_EQ(0, read_text(ZSWAP_PARAM "shrinker_enabled", text,
 			       sizeof(text)));
 	e->shrinker_was = text[0] == 'Y';
-	ASSERT_EQ(0, write_file(ZSWAP_PARAM "max_pool_percent", "1"));
+	ASSERT_EQ(0, write_file(ZSWAP_PARAM "max_pool_percent", "2"));
 	ASSERT_EQ(0, write_file(ZSWAP_PARAM "accept_threshold_percent", "90"));
 	ASSERT_EQ(0, write_file(ZSWAP_PARAM "shrinker_enabled",
 				shrinker ? "Y" : "N"));
-	ASSERT_EQ(0, zswap_set_enabled(true));
+	ASSERT_EQ(0, zswap_set_enabled(zswap));
 	ASSERT_EQ(0, write_file(VSWAP_KNOB, "1"));
 	ASSERT_EQ(0, write_file(SWAP_TIERS, TWO_TIERS));
 	ASSERT_EQ(0, swap_on(fast_dev(), FAST_PRIO));
@@ -115,7 +125,7 @@ static void drop_buf(struct auto_env *e)
 	e->buf = NULL;
 }
 
-FIXTURE_TEARDOWN(pool)
+FIXTURE_TEARDOWN(tiers)
 {
 	struct auto_env *e = &self->e;
 
@@ -152,16 +162,22 @@ static void fill_buf(struct __test_metadata *_metadata, struct auto_env *e,
 	ASSERT_NE(NULL, e->buf);
 }
 
-/* Page out chunks [@first, @last) of the buffer, oldest first. */
+/*
+ * Page out chunks [@first, @last) of the buffer, oldest first, each
+ * written before the next (unless other writes keep going: @racing).
+ */
 static void page_out_chunks(struct __test_metadata *_metadata,
-			    struct auto_env *e, int first, int last)
+			    struct auto_env *e, int first, int last,
+			    bool racing)
 {
-	int c;
+	int c, err;
 
 	for (c = first; c < last; c++) {
 		EXPECT_EQ(0, pageout_all(e->buf + c * e->chunk * page_size,
 					 e->chunk * page_size));
-		EXPECT_EQ(0, writeback_wait());
+		err = writeback_wait();
+		if (!racing)
+			EXPECT_EQ(0, err);
 	}
 }
 
@@ -219,22 +235,22 @@ static void expect_age_order(struct __test_metadata *_metadata,
 }
 
 /*
- * Eight chunks paged out oldest first into a pool that holds about two:
+ * Eight chunks paged out oldest first into a pool that holds under four:
  * at the limit each store moves the coldest entries down, so the newest
  * chunk ends in zswap, the oldest on disk, in order.  With the shrinker
  * off (6.12's behaviour) the limit refuses stores and the newest pages go
  * to disk.
  */
-TEST_F_TIMEOUT(pool, limit_keeps_newest, TIMEOUT)
+TEST_F_TIMEOUT(tiers, pool_limit_keeps_newest, TIMEOUT)
 {
 	struct auto_env *e = &self->e;
 	struct chunk_count cc[NCHUNKS];
 	long made0, made;
 
-	auto_start(_metadata, e, true);
+	auto_start(_metadata, e, true, true);
 	fill_buf(_metadata, e, CG, 1);
 	made0 = read_long(ZSWAP_DEBUGFS "pool_room_made");
-	page_out_chunks(_metadata, e, 0, NCHUNKS);
+	page_out_chunks(_metadata, e, 0, NCHUNKS, false);
 	made = read_long(ZSWAP_DEBUGFS "pool_room_made") - made0;
 	TH_LOG("stores that made room: %ld; pool %ld KiB", made,
 	       read_long(ZSWAP_DEBUGFS "pool_total_size") >> 10);
@@ -246,12 +262,38 @@ TEST_F_TIMEOUT(pool, limit_keeps_newest, TIMEOUT)
 }
 
 /*
- * A cgroup with memory.zswap.writeback=0 fills half the pool first; the
+ * The control: with the shrinker off the limit refuses stores as in 6.12,
+ * and part of the newest chunk goes to disk while older data stays in
+ * zswap.  No store makes room.
+ */
+TEST_F_TIMEOUT(tiers, pool_limit_refuses_without_shrinker, TIMEOUT)
+{
+	struct auto_env *e = &self->e;
+	struct chunk_count cc[NCHUNKS];
+	long made0, hit0;
+
+	auto_start(_metadata, e, true, false);
+	fill_buf(_metadata, e, CG, 9);
+	made0 = read_long(ZSWAP_DEBUGFS "pool_room_made");
+	hit0 = read_long(ZSWAP_DEBUGFS "pool_limit_hit");
+	page_out_chunks(_metadata, e, 0, NCHUNKS, false);
+	count_chunks(_metadata, e, cc);
+	EXPECT_EQ(made0, read_long(ZSWAP_DEBUGFS "pool_room_made"));
+	EXPECT_LT(hit0, read_long(ZSWAP_DEBUGFS "pool_limit_hit"));
+	EXPECT_GT((long)e->chunk - CHUNK_SLACK((long)e->chunk),
+		  cc[NCHUNKS - 1].zswap) {
+		TH_LOG("the newest chunk is in zswap without the shrinker");
+	}
+	verify(_metadata, e->buf, e->npages, PAGE_HALF, 9);
+}
+
+/*
+ * A cgroup with memory.zswap.writeback=0 puts its data in zswap first; the
  * stores of another cgroup at the limit cannot move its entries, skip
  * them and move their own oldest.  The first cgroup's data stays in zswap,
  * the second's newest chunk is in zswap and its oldest on disk.
  */
-TEST_F_TIMEOUT(pool, limit_skips_unmovable, TIMEOUT)
+TEST_F_TIMEOUT(tiers, pool_limit_skips_unmovable, TIMEOUT)
 {
 	struct auto_env *e = &self->e;
 	struct chunk_count cc[NCHUNKS];
@@ -259,7 +301,7 @@ TEST_F_TIMEOUT(pool, limit_skips_unmovable, TIMEOUT)
 	char *keep;
 	long kept;
 
-	auto_start(_metadata, e, true);
+	auto_start(_metadata, e, true, true);
 	ASSERT_EQ(0, cg_create(CG_KEEP));
 	e->keep = true;
 	ASSERT_EQ(0, write_file_at(CG_KEEP, "memory.zswap.writeback", "0"));
@@ -268,7 +310,7 @@ TEST_F_TIMEOUT(pool, limit_skips_unmovable, TIMEOUT)
 	ASSERT_NE(NULL, keep);
 	EXPECT_EQ(0, pageout_all(keep, keep_pages * page_size));
 	fill_buf(_metadata, e, CG, 3);
-	page_out_chunks(_metadata, e, 0, NCHUNKS);
+	page_out_chunks(_metadata, e, 0, NCHUNKS, false);
 
 	kept = tier_pages(CG_KEEP, "zswap");
 	TH_LOG("%s: %ld of %zu pages in zswap", CG_KEEP, kept, keep_pages);
@@ -317,7 +359,7 @@ static void *fault_loop(void *arg)
  * the fast disk while a child keeps paging out.  Every byte left must be
  * right, in parent and child.
  */
-TEST_F_TIMEOUT(pool, limit_races, TIMEOUT)
+TEST_F_TIMEOUT(tiers, pool_limit_races, TIMEOUT)
 {
 	struct auto_env *e = &self->e;
 	size_t quarter = e->npages / 4;
@@ -326,7 +368,7 @@ TEST_F_TIMEOUT(pool, limit_races, TIMEOUT)
 	pthread_t t[2];
 	pid_t pid;
 
-	auto_start(_metadata, e, true);
+	auto_start(_metadata, e, true, true);
 	fill_buf(_metadata, e, CG, 4);
 	f.buf = e->buf;
 	f.npages = e->npages - quarter;
@@ -351,7 +393,7 @@ TEST_F_TIMEOUT(pool, limit_races, TIMEOUT)
 	}
 	for (round = 0; round < 6; round++) {
 		page_out_chunks(_metadata, e, 0, round > 2 ? NCHUNKS * 3 / 4 :
-						 NCHUNKS);
+						 NCHUNKS, true);
 		if (round == 2)
 			munmap(e->buf + (e->npages - quarter) * page_size,
 			       quarter * page_size);
@@ -387,6 +429,184 @@ TEST_F_TIMEOUT(pool, limit_races, TIMEOUT)
 	verify(_metadata, e->buf, e->npages - quarter, PAGE_HALF, 4);
 	munmap(e->buf, (e->npages - quarter) * page_size);
 	e->buf = NULL;
+}
+
+/* The fast tier's watermarks: low first, so that low never passes high. */
+static int fast_watermarks(unsigned int high, unsigned int low)
+{
+	if (write_file(TIER_WM "low_percent", "%u", low))
+		return -1;
+	return write_file(TIER_WM "high_percent", "%u", high);
+}
+
+/* Wait up to 20 s until the fast tier holds at most @pages. */
+static long wait_fast_at_most(long pages)
+{
+	long stored = tier_stat("fast", "stored");
+	int i;
+
+	for (i = 0; i < 200 && stored > pages; i++) {
+		usleep(100000);
+		stored = tier_stat("fast", "stored");
+	}
+	return stored;
+}
+
+/*
+ * The worker starts when a CPU takes a batch of slots from the tier:
+ * page out @npages new pages of @cg (a few batches), after a second, so
+ * that a tier the worker backed off from is looked at again.  The pages
+ * are kept in @trig, to be checked and unmapped by the caller.
+ */
+static char *trigger_worker(struct __test_metadata *_metadata, const char *cg,
+			    size_t npages)
+{
+	char *trig;
+
+	usleep(1100000);
+	if (cg_enter(cg))
+		return NULL;
+	trig = map_filled(npages, PAGE_HALF, 99);
+	if (trig)
+		EXPECT_EQ(0, pageout_all(trig, npages * page_size));
+	return trig;
+}
+
+#define TRIGGER_PAGES	256
+
+/*
+ * 48 MiB paged out to the fast disk (2 GiB) in six chunks, oldest first,
+ * with its watermarks off; then high 2% and low 1%, and a few more pages
+ * out: the worker moves the oldest chunks to the slow disk until the tier
+ * is at its low watermark, and then nothing more moves.
+ */
+TEST_F_TIMEOUT(tiers, watermark_high_to_low, TIMEOUT)
+{
+	struct auto_env *e = &self->e;
+	long slack = TRIGGER_PAGES + 2 * 64 * sysconf(_SC_NPROCESSORS_ONLN);
+	long total, low, stored, out, passes;
+	size_t c, nchunks = 6;
+	struct slot_info *s;
+	char *trig;
+
+	auto_start(_metadata, e, false, false);
+	total = swap_size_kb(fast_dev()) * 1024 / (long)page_size;
+	low = total / 100;
+	ASSERT_LT(2 * low, (long)(nchunks * e->chunk));
+	e->npages = nchunks * e->chunk;
+	fill_buf(_metadata, e, CG, 6);
+	page_out_chunks(_metadata, e, 0, nchunks, false);
+	EXPECT_EQ(0, tier_stat("fast", "moved_out"));
+
+	ASSERT_EQ(0, fast_watermarks(2, 1));
+	trig = trigger_worker(_metadata, CG, TRIGGER_PAGES);
+	ASSERT_NE(NULL, trig);
+	stored = wait_fast_at_most(low + slack);
+	TH_LOG("fast: %ld slots of %ld in use (low %ld), slow %ld; passes %ld",
+	       stored, total, low, tier_stat("slow", "stored"),
+	       read_long(VSWAP_DEBUGFS "watermark_passes"));
+	EXPECT_GE(low + slack, stored);
+	EXPECT_LE(low - slack, stored);
+	EXPECT_LT(0, tier_event(CG, "fast", "moved_out"));
+
+	/* At the low watermark the worker stops. */
+	sleep(1);
+	out = tier_stat("fast", "moved_out");
+	passes = read_long(VSWAP_DEBUGFS "watermark_passes");
+	sleep(2);
+	EXPECT_EQ(out, tier_stat("fast", "moved_out"));
+	EXPECT_EQ(passes, read_long(VSWAP_DEBUGFS "watermark_passes"));
+
+	/* The oldest went: the first chunk on slow, the last on fast. */
+	s = calloc(e->npages, sizeof(*s));
+	ASSERT_NE(NULL, s);
+	ASSERT_EQ(0, slot_tiers(e->type, e->buf, e->npages, s));
+	for (c = 0; c < nchunks; c++)
+		TH_LOG("chunk %zu (oldest 0): fast %ld slow %ld", c,
+		       count_on(s, c * e->chunk, e->chunk, "fast"),
+		       count_on(s, c * e->chunk, e->chunk, "slow"));
+	EXPECT_LE((long)e->chunk - SLACK, count_on(s, 0, e->chunk, "slow"));
+	EXPECT_LE((long)e->chunk - SLACK,
+		  count_on(s, (nchunks - 1) * e->chunk, e->chunk, "fast"));
+	free(s);
+	verify(_metadata, e->buf, e->npages, PAGE_HALF, 6);
+	EXPECT_EQ(-1, pattern_check(trig, TRIGGER_PAGES, PAGE_HALF, 99,
+				    NULL, 0));
+	munmap(trig, TRIGGER_PAGES * page_size);
+}
+
+/*
+ * A cgroup that may not use the slow tier has the oldest data on the fast
+ * one; another cgroup's newer data follows; then the watermarks (2% and
+ * 1%) put the tier above high.  The worker cannot move the first
+ * cgroup's data: it skips it and moves the other's, and, unable to reach
+ * the low watermark, backs off instead of spinning while the first cgroup
+ * keeps writing.
+ */
+TEST_F_TIMEOUT(tiers, watermark_skips_unmovable, TIMEOUT)
+{
+	struct auto_env *e = &self->e;
+	size_t keep_pages = VSWAP_MB(48) / page_size;
+	long passes, waited;
+	char *keep, *trig;
+	int rounds;
+	time_t t0;
+
+	auto_start(_metadata, e, false, false);
+	ASSERT_EQ(0, cg_create(CG_KEEP));
+	e->keep = true;
+	ASSERT_EQ(0, write_file_at(CG_KEEP, "memory.swap.tiers.max", "slow 0"));
+	ASSERT_EQ(0, cg_enter(CG_KEEP));
+	keep = map_filled(keep_pages, PAGE_HALF, 7);
+	ASSERT_NE(NULL, keep);
+	EXPECT_EQ(0, pageout_all(keep, keep_pages * page_size));
+	EXPECT_EQ(0, writeback_wait());
+	e->npages = 2 * e->chunk;
+	fill_buf(_metadata, e, CG, 8);
+	page_out_chunks(_metadata, e, 0, 2, false);
+	ASSERT_EQ(0, fast_watermarks(2, 1));
+	trig = trigger_worker(_metadata, CG, TRIGGER_PAGES);
+	ASSERT_NE(NULL, trig);
+
+	/* CG's data leaves the fast tier; CG_KEEP's stays. */
+	for (waited = 0; waited < 200; waited++) {
+		if (tier_pages(CG, "slow") >= (long)e->npages - SLACK)
+			break;
+		usleep(100000);
+	}
+	TH_LOG("%s: fast %ld slow %ld; %s: fast %ld slow %ld",
+	       CG_KEEP, tier_pages(CG_KEEP, "fast"),
+	       tier_pages(CG_KEEP, "slow"), CG, tier_pages(CG, "fast"),
+	       tier_pages(CG, "slow"));
+	EXPECT_LE((long)keep_pages - SLACK, tier_pages(CG_KEEP, "fast"));
+	EXPECT_EQ(0, tier_pages(CG_KEEP, "slow"));
+	EXPECT_LE((long)e->npages - SLACK, tier_pages(CG, "slow"));
+
+	/*
+	 * Above high with nothing movable, while CG_KEEP rewrites and pages
+	 * out its data (new slots: the trigger fires): a run a second.
+	 */
+	passes = read_long(VSWAP_DEBUGFS "watermark_passes");
+	t0 = time(NULL);
+	for (rounds = 0; time(NULL) - t0 < 3; rounds++) {
+		ASSERT_EQ(0, cg_enter(CG_KEEP));
+		pattern_fill(keep, keep_pages, PAGE_HALF, 7);
+		EXPECT_EQ(0, pageout_all(keep, keep_pages * page_size));
+	}
+	passes = read_long(VSWAP_DEBUGFS "watermark_passes") - passes;
+	TH_LOG("%d rewrites of %s in %ld s: %ld watermark passes", rounds,
+	       CG_KEEP, (long)(time(NULL) - t0), passes);
+	EXPECT_LT(0, rounds);
+	EXPECT_GE(time(NULL) - t0 + 2, passes);
+	EXPECT_EQ(0, tier_pages(CG_KEEP, "slow"));
+
+	ASSERT_EQ(0, cg_enter(CG));
+	verify(_metadata, e->buf, e->npages, PAGE_HALF, 8);
+	EXPECT_EQ(-1, pattern_check(keep, keep_pages, PAGE_HALF, 7, NULL, 0));
+	EXPECT_EQ(-1, pattern_check(trig, TRIGGER_PAGES, PAGE_HALF, 99,
+				    NULL, 0));
+	munmap(keep, keep_pages * page_size);
+	munmap(trig, TRIGGER_PAGES * page_size);
 }
 
 TEST_HARNESS_MAIN
