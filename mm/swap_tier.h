@@ -30,6 +30,7 @@ enum swap_tier_event {
 	SWAP_TIER_EVENT_FULL,	/* the tier was tried and did not take it */
 	SWAP_TIER_EVENT_MOVED_IN,	/* pages moved into the tier */
 	SWAP_TIER_EVENT_MOVED_OUT,	/* pages moved out of the tier */
+	SWAP_TIER_EVENT_BUDGET,	/* a cgroup's write budget was spent */
 	SWAP_TIER_NR_EVENTS,
 };
 
@@ -94,6 +95,11 @@ int swap_tiers_next_allowed(unsigned int tiers, int *pos);
 unsigned int swap_tiers_below(int id);
 unsigned long swap_tier_nr_stored(int id);
 void swap_tier_nr_slots(int id, unsigned long *used, unsigned long *total);
+#ifdef CONFIG_VIRTUAL_SWAP
+void vswap_auto_kick(void);
+#else
+static inline void vswap_auto_kick(void) { }
+#endif
 unsigned int swap_tier_high_percent(int id);
 unsigned int swap_tier_low_percent(int id);
 bool swap_tier_has_space(int idx);
@@ -145,12 +151,15 @@ int swap_tiers_max_write(struct mem_cgroup *memcg, char *buf);
 int swap_tiers_current_show(struct seq_file *m, struct mem_cgroup *memcg);
 int swap_tiers_events_show(struct seq_file *m, struct mem_cgroup *memcg);
 int swap_tiers_demote_write(struct mem_cgroup *memcg, char *buf);
+int swap_tiers_budget_show(struct seq_file *m, struct mem_cgroup *memcg);
+int swap_tiers_budget_write(struct mem_cgroup *memcg, char *buf);
 void swap_tiers_count_move(swp_entry_t entry, int from, int to);
 bool swap_tiers_may_make_room(struct mem_cgroup *memcg, int id);
 void swap_tiers_room_failed(struct mem_cgroup *memcg, int id);
 bool swap_tiers_room_begin(struct mem_cgroup *memcg, int id);
 void swap_tiers_room_end(struct mem_cgroup *memcg, int id);
 unsigned long swap_tiers_usage(struct mem_cgroup *memcg, int id);
+bool swap_tiers_budget_spent(struct mem_cgroup *memcg, int id);
 #else
 static inline unsigned int swap_tiers_allowed(struct mem_cgroup *memcg)
 {
@@ -220,6 +229,11 @@ static inline void swap_tiers_room_end(struct mem_cgroup *memcg, int id)
 static inline unsigned long swap_tiers_usage(struct mem_cgroup *memcg, int id)
 {
 	return 0;
+}
+
+static inline bool swap_tiers_budget_spent(struct mem_cgroup *memcg, int id)
+{
+	return false;
 }
 #endif
 

@@ -2,7 +2,8 @@
 /*
  * Swap tiers per cgroup: which tiers a cgroup's pages may go to and how
  * much of each (memory.swap.tiers.max), how much they hold
- * (memory.swap.tiers.current), and why pages went past a tier
+ * (memory.swap.tiers.current), how much more they may write to each
+ * device tier (memory.swap.tiers.budget), and why pages went past a tier
  * (memory.swap.tiers.events).
  *
  * Design: "Per-cgroup policy" and "Usage and limits" in
@@ -39,12 +40,15 @@
 struct swap_tiers_memcg {
 	unsigned int off;			/* ids whose limit is 0 */
 	unsigned int limited;			/* ids with a byte limit */
+	unsigned int budgeted;			/* ids with a write budget */
 	unsigned long max[SWAP_TIER_IDS];	/* pages; PAGE_COUNTER_MAX */
 	/* jiffies until which making room on a tier is not tried; 0: try */
 	unsigned long room_backoff[SWAP_TIER_IDS];
 	unsigned long room_busy;		/* ids being made room on */
 	/* Pages on each tier, of this memcg and its descendants. */
 	atomic_long_t usage[SWAP_TIER_IDS] ____cacheline_aligned_in_smp;
+	/* Pages it may still write to each tier it has a budget on. */
+	atomic_long_t budget[SWAP_TIER_IDS];
 	atomic_long_t events[SWAP_TIER_IDS][SWAP_TIER_NR_EVENTS];
 };
 
@@ -52,12 +56,15 @@ struct swap_tiers_memcg {
 static DEFINE_STATIC_KEY_FALSE(swap_tiers_policy);
 /* Set by the first byte limit written: until then none is checked. */
 static DEFINE_STATIC_KEY_FALSE(swap_tiers_limits);
+/* Set by the first write budget written: until then none is kept. */
+static DEFINE_STATIC_KEY_FALSE(swap_tiers_budgets);
 
 static const char * const swap_tier_event_names[SWAP_TIER_NR_EVENTS] = {
 	[SWAP_TIER_EVENT_LIMIT] = "limit",
 	[SWAP_TIER_EVENT_FULL] = "full",
 	[SWAP_TIER_EVENT_MOVED_IN] = "moved_in",
 	[SWAP_TIER_EVENT_MOVED_OUT] = "moved_out",
+	[SWAP_TIER_EVENT_BUDGET] = "budget",
 };
 
 /* The memcg's state, or NULL for the root (and a NULL memcg). */
@@ -93,6 +100,41 @@ unsigned int swap_tiers_allowed(struct mem_cgroup *memcg)
 	return ~off;
 }
 
+/*
+ * Of @tiers, those on which the cgroup or an ancestor has less than @nr
+ * pages of write budget left.
+ */
+static unsigned int swap_tiers_spent(struct mem_cgroup *memcg,
+				     unsigned int tiers, unsigned int nr)
+{
+	struct swap_tiers_memcg *st;
+	unsigned long budgeted;
+	unsigned int spent = 0;
+	int id;
+
+	for (; (st = swap_tiers_of(memcg)); memcg = parent_mem_cgroup(memcg)) {
+		budgeted = READ_ONCE(st->budgeted) & tiers;
+		for_each_set_bit(id, &budgeted, SWAP_TIER_IDS)
+			if (atomic_long_read(&st->budget[id]) < (long)nr)
+				spent |= BIT(id);
+	}
+	return spent;
+}
+
+/**
+ * swap_tiers_budget_spent - Has a cgroup no write budget left on a tier?
+ * @memcg: the cgroup, or NULL
+ * @id: the tier
+ *
+ * Return: true if the cgroup or an ancestor has less than a page of
+ * budget left there.
+ */
+bool swap_tiers_budget_spent(struct mem_cgroup *memcg, int id)
+{
+	return static_branch_unlikely(&swap_tiers_budgets) &&
+	       swap_tiers_spent(memcg, BIT(id), 1);
+}
+
 /**
  * swap_tiers_usable - The tiers with room for a cgroup's pages.
  * @memcg: the cgroup, or NULL
@@ -100,9 +142,10 @@ unsigned int swap_tiers_allowed(struct mem_cgroup *memcg)
  * @nr: the number of pages to place
  *
  * Leaves out of @tiers each tier on which the cgroup or an ancestor would
- * go over its byte limit with @nr more pages.  The answer is a snapshot:
- * the charge follows when the data reaches the tier, so racing swap-outs
- * may overshoot a limit by the pages in flight.
+ * go over its byte limit with @nr more pages, or has less than @nr pages
+ * of write budget left.  The answer is a snapshot: the charge follows
+ * when the data reaches the tier, so racing swap-outs may overshoot a
+ * limit or a budget by the pages in flight.
  *
  * Return: a mask of tier ids, a subset of @tiers.
  */
@@ -113,6 +156,8 @@ unsigned int swap_tiers_usable(struct mem_cgroup *memcg, unsigned int tiers,
 	unsigned long limited, usage;
 	int id;
 
+	if (static_branch_unlikely(&swap_tiers_budgets))
+		tiers &= ~swap_tiers_spent(memcg, tiers, nr);
 	if (!static_branch_unlikely(&swap_tiers_limits))
 		return tiers;
 	for (; (st = swap_tiers_of(memcg)); memcg = parent_mem_cgroup(memcg)) {
@@ -249,8 +294,13 @@ void swap_tiers_charge(swp_entry_t entry, int from, int to, unsigned int nr)
 			left = atomic_long_sub_return(nr, &st->usage[from]);
 			VM_WARN_ON_ONCE(left < 0);
 		}
-		if (to != SWAP_TIER_NONE)
-			atomic_long_add(nr, &st->usage[to]);
+		if (to == SWAP_TIER_NONE)
+			continue;
+		atomic_long_add(nr, &st->usage[to]);
+		/* Data reaching a tier is a write to it: spend the budget. */
+		if (static_branch_unlikely(&swap_tiers_budgets) &&
+		    (READ_ONCE(st->budgeted) & BIT(to)))
+			atomic_long_sub(nr, &st->budget[to]);
 	}
 	rcu_read_unlock();
 }
@@ -312,7 +362,7 @@ void swap_tiers_count_move(swp_entry_t entry, int from, int to)
  * @taken: the tier id that took it, or SWAP_TIER_NONE if none did
  *
  * The device tiers are tried top down, so every allowed tier above @taken
- * was either at a limit or tried and full.
+ * was either at a limit, out of write budget, or tried and full.
  */
 void swap_tiers_count_passed(struct mem_cgroup *memcg, unsigned int allowed,
 			     unsigned int usable, int taken)
@@ -326,8 +376,13 @@ void swap_tiers_count_passed(struct mem_cgroup *memcg, unsigned int allowed,
 		id = swap_tier_id_of_idx(idx);
 		if (id == taken)
 			break;
-		swap_tiers_event(memcg, id, usable & BIT(id) ?
-				 SWAP_TIER_EVENT_FULL : SWAP_TIER_EVENT_LIMIT);
+		if (usable & BIT(id))
+			swap_tiers_event(memcg, id, SWAP_TIER_EVENT_FULL);
+		else if (static_branch_unlikely(&swap_tiers_budgets) &&
+			 swap_tiers_spent(memcg, BIT(id), 1))
+			swap_tiers_event(memcg, id, SWAP_TIER_EVENT_BUDGET);
+		else
+			swap_tiers_event(memcg, id, SWAP_TIER_EVENT_LIMIT);
 	}
 }
 
@@ -414,7 +469,7 @@ static void swap_tiers_set_max(struct swap_tiers_memcg *st, int id,
  *
  * Called by the writer of /sys/kernel/mm/swap/tiers under its mutex (that
  * of swap_tiers_lock()), so that a tier created again in the same slot
- * starts at "max" with no events.  A removed tier had no device, so no
+ * starts at "max", with no write budget, and with no events.  A removed tier had no device, so no
  * usage.
  */
 void swap_tiers_memcg_reset(unsigned int ids)
@@ -433,6 +488,7 @@ void swap_tiers_memcg_reset(unsigned int ids)
 			continue;
 		for_each_set_bit(id, &mask, SWAP_TIER_IDS) {
 			swap_tiers_set_max(st, id, PAGE_COUNTER_MAX);
+			WRITE_ONCE(st->budgeted, st->budgeted & ~BIT(id));
 			for (ev = 0; ev < SWAP_TIER_NR_EVENTS; ev++)
 				atomic_long_set(&st->events[id][ev], 0);
 			VM_WARN_ON_ONCE(atomic_long_read(&st->usage[id]));
@@ -595,6 +651,87 @@ int swap_tiers_demote_write(struct mem_cgroup *memcg, char *buf)
 }
 
 /**
+ * swap_tiers_budget_show - Show memory.swap.tiers.budget.
+ * @m: the file
+ * @memcg: its cgroup
+ *
+ * One line per device tier, highest first: the bytes the cgroup may still
+ * write to it, or "max".  Overspent (racing writers) shows 0.
+ *
+ * Return: 0.
+ */
+int swap_tiers_budget_show(struct seq_file *m, struct mem_cgroup *memcg)
+{
+	struct swap_tiers_memcg *st = swap_tiers_of(memcg);
+	const char *name;
+	int pos, id;
+	long left;
+
+	swap_tiers_lock();
+	for (pos = 0; (id = swap_tier_nth(pos, &name)) != SWAP_TIER_NONE;
+	     pos++) {
+		if (id == SWAP_TIER_ZSWAP)
+			continue;
+		if (!(READ_ONCE(st->budgeted) & BIT(id))) {
+			seq_printf(m, "%s max\n", name);
+			continue;
+		}
+		left = max(atomic_long_read(&st->budget[id]), 0L);
+		seq_printf(m, "%s %llu\n", name, (u64)left * PAGE_SIZE);
+	}
+	swap_tiers_unlock();
+	return 0;
+}
+
+/**
+ * swap_tiers_budget_write - Write memory.swap.tiers.budget.
+ * @memcg: the cgroup
+ * @buf: "TIER BYTES" or "TIER max", one device tier
+ *
+ * Sets what the cgroup may still write to the tier from now on: swap-outs
+ * and moves into it, charged to it and each ancestor with a budget there.
+ * A write replaces what was left; "max" removes the budget.  BYTES is
+ * rounded down to pages, a non-zero value below a page being one page.
+ *
+ * Return: 0, or -EINVAL for bad input or zswap, with nothing changed.
+ */
+int swap_tiers_budget_write(struct mem_cgroup *memcg, char *buf)
+{
+	struct swap_tiers_memcg *st = swap_tiers_of(memcg);
+	char *name, *value, *extra;
+	unsigned long pages;
+	int id, err;
+
+	buf = strim(buf);
+	name = strsep(&buf, " \t");
+	value = buf ? skip_spaces(buf) : NULL;
+	if (!*name || !value || !*value)
+		return -EINVAL;
+	extra = value + strcspn(value, " \t");
+	if (*extra)
+		return -EINVAL;
+	err = swap_tiers_parse_max(value, &pages);
+	if (err)
+		return err;
+	/* Before the mutex: enabling a key takes the CPU hotplug lock. */
+	if (pages != PAGE_COUNTER_MAX)
+		static_branch_enable(&swap_tiers_budgets);
+
+	swap_tiers_lock();
+	id = swap_tier_id_by_name(name);
+	if (id == SWAP_TIER_NONE || id == SWAP_TIER_ZSWAP) {
+		err = -EINVAL;
+	} else if (pages == PAGE_COUNTER_MAX) {
+		WRITE_ONCE(st->budgeted, st->budgeted & ~BIT(id));
+	} else {
+		atomic_long_set(&st->budget[id], pages);
+		WRITE_ONCE(st->budgeted, st->budgeted | BIT(id));
+	}
+	swap_tiers_unlock();
+	return err;
+}
+
+/**
  * swap_tiers_current_show - Show memory.swap.tiers.current.
  * @m: the file
  * @memcg: its cgroup
@@ -627,7 +764,7 @@ int swap_tiers_current_show(struct seq_file *m, struct mem_cgroup *memcg)
  * @memcg: its cgroup
  *
  * Nested-keyed: one line per tier, "TIER limit=N full=N moved_in=N
- * moved_out=N".
+ * moved_out=N budget=N".
  *
  * Return: 0.
  */

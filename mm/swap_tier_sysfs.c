@@ -145,7 +145,11 @@ static void swap_tier_wmarks_reset(int id)
 	mutex_unlock(&swap_tier_wmark_lock);
 }
 
-/* 0 to 100, and low never above high: else -EINVAL, nothing changed. */
+/*
+ * 0 to 100, and low below high: else -EINVAL, nothing changed.  A gap is
+ * kept so that the worker, once at low, has something to do again only
+ * after a share of the tier was written.
+ */
 static ssize_t swap_tier_wmark_store(struct kobject *kobj, const char *buf,
 				     size_t count, bool high)
 {
@@ -157,14 +161,18 @@ static ssize_t swap_tier_wmark_store(struct kobject *kobj, const char *buf,
 	if (err || v > 100)
 		return -EINVAL;
 	mutex_lock(&swap_tier_wmark_lock);
-	if (high ? v < swap_tier_low[id] : v > swap_tier_high[id])
+	if (high ? v <= swap_tier_low[id] : v >= swap_tier_high[id])
 		err = -EINVAL;
 	else if (high)
 		WRITE_ONCE(swap_tier_high[id], v);
 	else
 		WRITE_ONCE(swap_tier_low[id], v);
 	mutex_unlock(&swap_tier_wmark_lock);
-	return err ? err : count;
+	if (err)
+		return err;
+	/* A tier may be above its new high watermark already. */
+	vswap_auto_kick();
+	return count;
 }
 
 static ssize_t high_percent_show(struct kobject *kobj,

@@ -12,6 +12,7 @@
 #define pr_fmt(fmt) "vswap: " fmt
 
 #include <linux/debugfs.h>
+#include <linux/init.h>
 #include <linux/jiffies.h>
 #include <linux/swap.h>
 #include <linux/workqueue.h>
@@ -19,12 +20,26 @@
 #include "swap_tier.h"
 #include "vswap_internal.h"
 
+/*
+ * Pages a run moves off one tier at most; a tier with more to move is
+ * "draining" and the worker is queued again, so that a run is bounded
+ * and a watermark written meanwhile takes effect.
+ */
+#define VSWAP_AUTO_RUN_PAGES	16384UL
+
 static void vswap_auto_worker(struct work_struct *work);
 static DECLARE_WORK(vswap_auto_work, vswap_auto_worker);
+/*
+ * Freezable: a move frees its source disk slot, which the hibernation
+ * image, once written, may reuse; nothing moves after the snapshot.
+ */
+static struct workqueue_struct *vswap_auto_wq;
 
-/* Until when a tier whose last run moved nothing is left alone. */
+/* Until when a tier whose last run fell short of its goal is left alone. */
 static unsigned long vswap_auto_backoff[SWAP_TIER_IDS];
-/* Runs that moved data out of a tier above its high watermark, or tried. */
+/* Tier ids above their high watermark, not yet at their low one. */
+static unsigned long vswap_auto_draining;
+/* Runs over a tier above its high watermark, or draining. */
 static u64 vswap_auto_passes;
 
 /* Slots in use on device tier @id beyond @percent of its slots. */
@@ -42,15 +57,42 @@ static bool vswap_auto_backed_off(int id)
 	return time_before(jiffies, READ_ONCE(vswap_auto_backoff[id]));
 }
 
+static void vswap_auto_queue(void)
+{
+	/* Cheap while queued: no atomic on the work's word. */
+	if (vswap_auto_wq && !work_pending(&vswap_auto_work))
+		queue_work(vswap_auto_wq, &vswap_auto_work);
+}
+
+/**
+ * vswap_auto_kick - Look at the device tiers' watermarks now.
+ *
+ * For a watermark just written: the worker otherwise looks only when a
+ * CPU takes a batch of slots.
+ */
+void vswap_auto_kick(void)
+{
+	vswap_auto_queue();
+}
+
 /**
  * vswap_auto_check - Queue the worker if a device's tier is above its high watermark.
  * @type: the swap type of a device a CPU just took a batch of slots from
  *
- * Called once per batch (vswap_disk_refill()), not per page.
+ * Called once per batch of slots (vswap_disk_refill(), a large folio's
+ * range), or when a batch found the device full; not per page.
  */
 void vswap_auto_check(unsigned int type)
 {
-	int id = swap_type_tier_id(type);
+	vswap_auto_check_tier(swap_type_tier_id(type));
+}
+
+/**
+ * vswap_auto_check_tier - Queue the worker if a tier is above its high watermark.
+ * @id: a device tier id, or SWAP_TIER_NONE
+ */
+void vswap_auto_check_tier(int id)
+{
 	unsigned int high;
 
 	if (id == SWAP_TIER_NONE)
@@ -59,36 +101,79 @@ void vswap_auto_check(unsigned int type)
 	if (high >= 100 || vswap_auto_backed_off(id))
 		return;
 	if (vswap_auto_excess(id, high) > 0)
-		queue_work(system_unbound_wq, &vswap_auto_work);
+		vswap_auto_queue();
 }
 
 /*
- * Each device tier top down: above its high watermark, move its oldest
- * movable data down to its low watermark.  What lands on a lower tier
- * that is then above its own moves on in the same run.
+ * One run over tier @id: if it is above its high watermark, or draining,
+ * move up to VSWAP_AUTO_RUN_PAGES of its oldest movable data down towards
+ * its low watermark.  Returns true if it has more to move now.
+ */
+static bool vswap_auto_tier(int id)
+{
+	unsigned int high = swap_tier_high_percent(id);
+	unsigned int low = min(swap_tier_low_percent(id), high);
+	unsigned long want, moved;
+	long excess;
+
+	/* Off, backed off, or the bottom tier: nothing to do. */
+	if (high >= 100 || vswap_auto_backed_off(id) || !swap_tiers_below(id)) {
+		clear_bit(id, &vswap_auto_draining);
+		return false;
+	}
+	if (!test_bit(id, &vswap_auto_draining) &&
+	    vswap_auto_excess(id, high) <= 0)
+		return false;
+	excess = vswap_auto_excess(id, low);
+	if (excess <= 0) {
+		clear_bit(id, &vswap_auto_draining);
+		return false;
+	}
+	set_bit(id, &vswap_auto_draining);
+	WRITE_ONCE(vswap_auto_passes, vswap_auto_passes + 1);
+	want = min_t(unsigned long, excess, VSWAP_AUTO_RUN_PAGES);
+	moved = vswap_demote_movable(id, want);
+	if (moved >= want)
+		return true;
+	/*
+	 * Short of the goal: what is left cannot move now (no tier below
+	 * for its cgroup, no room there, in use).  Not again for a second,
+	 * so that a tier that cannot get to its low watermark is not
+	 * walked for every batch of slots.
+	 */
+	clear_bit(id, &vswap_auto_draining);
+	WRITE_ONCE(vswap_auto_backoff[id], jiffies + HZ);
+	return false;
+}
+
+/*
+ * Each device tier top down gets one bounded run; the worker is queued
+ * again while a tier has more to move.  Data moved into a lower tier
+ * counts as new there (see "Which data moves first"), so it leaves that
+ * tier after what was there before.
  */
 static void vswap_auto_worker(struct work_struct *work)
 {
-	unsigned int high, low;
-	int pos = 0, idx, id;
-	long excess;
+	bool again = false;
+	int pos = 0, idx;
 
 	while ((idx = swap_tiers_next_allowed(SWAP_TIERS_ALL, &pos)) !=
 	       SWAP_TIER_NONE) {
-		id = swap_tier_id_of_idx(idx);
-		high = swap_tier_high_percent(id);
-		low = min(swap_tier_low_percent(id), high);
-		if (high >= 100 || vswap_auto_backed_off(id) ||
-		    vswap_auto_excess(id, high) <= 0)
-			continue;
-		excess = vswap_auto_excess(id, low);
-		vswap_auto_passes++;
-		/* Nothing movable, or no room below: not again for a second. */
-		if (excess > 0 && !vswap_demote_movable(id, excess))
-			WRITE_ONCE(vswap_auto_backoff[id], jiffies + HZ);
+		if (vswap_auto_tier(swap_tier_id_of_idx(idx)))
+			again = true;
 		cond_resched();
 	}
+	if (again)
+		vswap_auto_queue();
 }
+
+static int __init vswap_auto_init(void)
+{
+	vswap_auto_wq = alloc_workqueue("vswap_auto",
+					WQ_UNBOUND | WQ_FREEZABLE, 1);
+	return vswap_auto_wq ? 0 : -ENOMEM;
+}
+late_initcall(vswap_auto_init);
 
 #ifdef CONFIG_DEBUG_FS
 /**

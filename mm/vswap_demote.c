@@ -65,6 +65,7 @@ struct vswap_demote {
 	struct vswap_move_ctl ctl;
 	bool stuck;			/* a batch found no room below */
 	bool movable_only;		/* pick only slots that can move now */
+	unsigned int space;		/* for those: tiers below with free slots */
 	bool have_last;			/* per walk: */
 	unsigned short last_id;		/* the cgroup asked last, */
 	unsigned int last_tiers;	/* and where its slots may go */
@@ -153,7 +154,8 @@ static void vswap_demote_flush(struct vswap_demote *d, int from)
 	 * batches of the subtree would most likely fare the same.
 	 */
 	if (d->ctl.res.moved == moved &&
-	    d->ctl.res.no_room + d->ctl.res.no_tier > nowhere)
+	    d->ctl.res.no_room + d->ctl.res.no_tier > nowhere &&
+	    !d->movable_only)
 		d->stuck = true;
 	d->n = 0;
 }
@@ -261,7 +263,8 @@ static bool vswap_demote_candidate(struct vswap_demote *d, int from,
 		if (!d->have_last || p->memcg_id != d->last_id) {
 			d->have_last = true;
 			d->last_id = p->memcg_id;
-			d->last_tiers = vswap_demote_tiers(p->memcg_id, from);
+			d->last_tiers = vswap_demote_tiers(p->memcg_id, from) &
+					d->space;
 		}
 		if (!d->last_tiers)
 			return false;
@@ -461,6 +464,7 @@ unsigned long vswap_demote_movable(int from, unsigned long nr_pages)
 {
 	struct vswap_demote *d;
 	unsigned long moved;
+	int id;
 
 	if (!READ_ONCE(vswap_si))
 		return 0;
@@ -472,7 +476,17 @@ unsigned long vswap_demote_movable(int from, unsigned long nr_pages)
 		return 0;
 	d->ctl.gfp = GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN;
 	d->movable_only = true;
-	vswap_demote_device(d, from);
+	/*
+	 * Only slots whose cgroup has a tier below with free slots: a slot
+	 * that cannot move is skipped, and the walk goes on past it (the
+	 * floor), rather than ending the demotion as "stuck".
+	 */
+	for (id = SWAP_TIER_DEVICE_FIRST; id < SWAP_TIER_IDS; id++)
+		if ((swap_tiers_below(from) & BIT(id)) &&
+		    swap_tiers_nr_free(BIT(id)) > 0)
+			d->space |= BIT(id);
+	if (d->space)
+		vswap_demote_device(d, from);
 	moved = d->ctl.res.moved;
 	vswap_demote_free(d);
 	return moved;
@@ -501,9 +515,14 @@ static bool vswap_make_room(struct mem_cgroup *memcg, unsigned int allowed,
 	unsigned int below;
 	bool moved;
 
-	/* Cheapest first: a page that misses its tier asks each time. */
+	/*
+	 * Cheapest first: a page that misses its tier asks each time.  A
+	 * spent write budget is not a limit room can be made under: the
+	 * page could not take the room.
+	 */
 	if (!swap_tiers_may_make_room(memcg, tier) ||
-	    !swap_tiers_usage(memcg, tier))
+	    !swap_tiers_usage(memcg, tier) ||
+	    swap_tiers_budget_spent(memcg, tier))
 		return false;
 	below = swap_tiers_below(tier) &
 		swap_tiers_usable(memcg, allowed, VSWAP_MOVE_BATCH);

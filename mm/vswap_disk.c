@@ -258,6 +258,9 @@ static swp_entry_t vswap_disk_tiers_alloc(unsigned int tiers, unsigned int nr)
 		slot = vswap_disk_cached(idx + 1, tier);
 		if (!slot.val && swap_tier_has_space(idx))
 			slot = vswap_disk_refill(idx + 1, tier, nr);
+		/* A full tier may be above its high watermark. */
+		if (!slot.val)
+			vswap_auto_check_tier(swap_tier_id_of_idx(idx));
 	}
 	return slot;
 }
@@ -382,8 +385,10 @@ swp_entry_t vswap_disk_range_alloc(int order, unsigned int tiers)
 
 	if (!disk.val && vswap_disk_caches_drain_all())
 		disk = swap_alloc_backing_range(order, tiers);
-	if (disk.val)
+	if (disk.val) {
 		vswap_count_disk(swp_type(disk), 1U << order);
+		vswap_auto_check(swp_type(disk));
+	}
 	return disk;
 }
 

@@ -344,6 +344,7 @@ void vswap_demote_debugfs_init(struct dentry *dir);
 
 /* vswap_auto.c: device tiers' watermarks */
 void vswap_auto_check(unsigned int type);
+void vswap_auto_check_tier(int id);
 #ifdef CONFIG_DEBUG_FS
 void vswap_auto_debugfs_init(struct dentry *dir);
 #endif

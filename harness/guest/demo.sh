@@ -13,7 +13,10 @@
 # It prints where each cgroup's data is, per tier (memory.swap.tiers.current),
 # checks it against the policy, demotes some of two cgroups' oldest data
 # one tier down (memory.swap.tiers.demote) and shows the tiers before and
-# after, and has every memhog verify every byte.
+# after, and has every memhog verify every byte.  Then automatic movement:
+# a fourth cgroup, "auto", swaps into a zswap pool limited to 2% of RAM
+# with the shrinker on; the pool makes room for its newest pages by moving
+# the oldest to the fast disk, instead of sending the newest there.
 #
 # Environment: DEMO_MB (per cgroup, MiB), DEMO_LIMIT_MB (memory.max),
 # DEMO_ZSWAP_MB (capped's zswap limit), DEMO_POOL_PERCENT (zswap pool).
@@ -176,6 +179,38 @@ for cg in $CGS; do
 	check "$cg: $left bytes left" "$([ "$left" -eq 0 ] && echo y)"
 	rmdir /sys/fs/cgroup/$cg 2>/dev/null
 done
+# Automatic movement: zswap's pool at its limit moves its oldest data
+# down to make room for the newest (Documentation/mm/swap_tier_moves.rst).
+ZD=/sys/kernel/debug/zswap
+echo
+echo "== automatic movement: zswap's pool limited to 2% of RAM, shrinker on"
+echo 2 >$Z/max_pool_percent
+echo Y >$Z/shrinker_enabled
+mkdir -p /sys/fs/cgroup/auto
+echo $((LIMIT << 20)) >/sys/fs/cgroup/auto/memory.max
+made0=$(cat $ZD/pool_room_made)
+hit0=$(cat $ZD/pool_limit_hit)
+sh -c "echo \$\$ >/sys/fs/cgroup/auto/cgroup.procs && exec memhog -m half -H $MB" \
+	>/tmp/memhog.auto 2>&1 &
+pid_auto=$!
+wait_holding auto
+made=$(($(cat $ZD/pool_room_made) - made0))
+hit=$(($(cat $ZD/pool_limit_hit) - hit0))
+echo "  auto: memhog over $MB MiB of half-compressible pages, memory.max ${LIMIT}M"
+printf '  %-8s %-7s %10s %10s %10s\n' cgroup "" zswap fast slow
+row auto now
+echo "  pool $(($(cat $ZD/pool_total_size) >> 10)) KiB; stores at the limit: $hit, of which made room: $made"
+check "stores at the pool limit made room by moving older data down: $made" \
+	"$([ "$made" -gt 0 ] && echo y)"
+check "auto: its oldest data left zswap for fast ($(ev auto zswap moved_out) pages)" \
+	"$([ "$(ev auto zswap moved_out)" -gt 0 ] && [ "$(ev auto fast moved_in)" -gt 0 ] && echo y)"
+kill -USR1 "$pid_auto"
+wait "$pid_auto"
+st=$?
+printf '  %-8s %s\n' auto "$(tail -n 1 /tmp/memhog.auto)"
+[ $st -eq 0 ] || { echo "  DATA CHECK FAILED in auto (memhog status $st)"; rc=1; }
+rmdir /sys/fs/cgroup/auto 2>/dev/null
+
 [ $rc -eq 0 ] && echo "== data verified byte by byte, policies kept: OK" ||
 	echo "== FAILED"
 exit $rc

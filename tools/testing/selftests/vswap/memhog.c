@@ -36,6 +36,7 @@ int main(int argc, char **argv)
 	static const char * const mixes[] = {
 		[PAGE_ZERO] = "zero", [PAGE_SAME] = "same", [PAGE_TEXT] = "text",
 		[PAGE_RANDOM] = "random", [PAGE_MIXED] = "mixed",
+		[PAGE_HALF] = "half", [PAGE_EIGHTH] = "eighth",
 	};
 	enum page_kind mix = PAGE_MIXED;
 	int passes = 1, hold = 0, opt, k, pass, sig;
@@ -48,7 +49,7 @@ int main(int argc, char **argv)
 	while ((opt = getopt(argc, argv, "m:p:H")) != -1) {
 		switch (opt) {
 		case 'm':
-			for (k = 0; k <= PAGE_MIXED; k++)
+			for (k = 0; k <= PAGE_EIGHTH; k++)
 				if (!strcmp(optarg, mixes[k]))
 					mix = k;
 			if (strcmp(optarg, mixes[mix])) {
@@ -108,6 +109,6 @@ int main(int argc, char **argv)
 	return 0;
 usage:
 	fprintf(stderr,
-		"usage: memhog [-m mixed|zero|same|text|random] [-p PASSES] [-H] MEGABYTES\n");
+		"usage: memhog [-m mixed|zero|same|text|random|half|eighth] [-p PASSES] [-H] MEGABYTES\n");
 	return 2;
 }

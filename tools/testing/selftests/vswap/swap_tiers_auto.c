@@ -20,7 +20,9 @@
  * disk above its high watermark has its oldest data moved to the slow one
  * until it is at its low watermark, and then nothing more moves; data a
  * cgroup cannot move (no tier below for it) is skipped, the worker moves
- * the rest and does not spin.
+ * the rest and does not spin.  A cgroup's write budget on a tier, spent,
+ * sends its writes and moves past the tier, counted; written again, it
+ * refills; a parent's bounds its child.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -175,7 +177,15 @@ static void page_out_chunks(struct __test_metadata *_metadata,
 	for (c = first; c < last; c++) {
 		EXPECT_EQ(0, pageout_all(e->buf + c * e->chunk * page_size,
 					 e->chunk * page_size));
+		/*
+		 * The shrink worker's moves, queued at the limit, may keep
+		 * writing for a while on a debug kernel: up to 30 s.
+		 */
 		err = writeback_wait();
+		if (err)
+			err = writeback_wait();
+		if (err)
+			err = writeback_wait();
 		if (!racing)
 			EXPECT_EQ(0, err);
 	}
@@ -431,12 +441,41 @@ TEST_F_TIMEOUT(tiers, pool_limit_races, TIMEOUT)
 	e->buf = NULL;
 }
 
-/* The fast tier's watermarks: low first, so that low never passes high. */
+/*
+ * The fast tier's watermarks.  low must stay below high at every write:
+ * lowering, low goes first; raising, high does.
+ */
 static int fast_watermarks(unsigned int high, unsigned int low)
 {
-	if (write_file(TIER_WM "low_percent", "%u", low))
+	if (!write_file(TIER_WM "low_percent", "%u", low))
+		return write_file(TIER_WM "high_percent", "%u", high);
+	if (write_file(TIER_WM "high_percent", "%u", high))
 		return -1;
-	return write_file(TIER_WM "high_percent", "%u", high);
+	return write_file(TIER_WM "low_percent", "%u", low);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Wait up to 10 s until the worker has not run for a second. */
+static long passes_settled(void)
+{
+	long passes = read_long(VSWAP_DEBUGFS "watermark_passes"), last;
+	int i;
+
+	for (i = 0; i < 10; i++) {
+		sleep(1);
+		last = passes;
+		passes = read_long(VSWAP_DEBUGFS "watermark_passes");
+		if (passes == last)
+			break;
+	}
+	return passes;
 }
 
 /* Wait up to 20 s until the fast tier holds at most @pages. */
@@ -525,8 +564,9 @@ TEST_F_TIMEOUT(tiers, watermark_high_to_low, TIMEOUT)
 		TH_LOG("chunk %zu (oldest 0): fast %ld slow %ld", c,
 		       count_on(s, c * e->chunk, e->chunk, "fast"),
 		       count_on(s, c * e->chunk, e->chunk, "slow"));
-	EXPECT_LE((long)e->chunk - SLACK, count_on(s, 0, e->chunk, "slow"));
-	EXPECT_LE((long)e->chunk - SLACK,
+	/* A CPU's cached slots of an older cluster may stamp it anew. */
+	EXPECT_LE((long)e->chunk - slack, count_on(s, 0, e->chunk, "slow"));
+	EXPECT_LE((long)e->chunk - slack,
 		  count_on(s, (nchunks - 1) * e->chunk, e->chunk, "fast"));
 	free(s);
 	verify(_metadata, e->buf, e->npages, PAGE_HALF, 6);
@@ -549,8 +589,8 @@ TEST_F_TIMEOUT(tiers, watermark_skips_unmovable, TIMEOUT)
 	size_t keep_pages = VSWAP_MB(48) / page_size;
 	long passes, waited;
 	char *keep, *trig;
+	double t0, t;
 	int rounds;
-	time_t t0;
 
 	auto_start(_metadata, e, false, false);
 	ASSERT_EQ(0, cg_create(CG_KEEP));
@@ -586,18 +626,19 @@ TEST_F_TIMEOUT(tiers, watermark_skips_unmovable, TIMEOUT)
 	 * Above high with nothing movable, while CG_KEEP rewrites and pages
 	 * out its data (new slots: the trigger fires): a run a second.
 	 */
-	passes = read_long(VSWAP_DEBUGFS "watermark_passes");
-	t0 = time(NULL);
-	for (rounds = 0; time(NULL) - t0 < 3; rounds++) {
+	passes = passes_settled();
+	t0 = now_s();
+	for (rounds = 0; now_s() - t0 < 3; rounds++) {
 		ASSERT_EQ(0, cg_enter(CG_KEEP));
 		pattern_fill(keep, keep_pages, PAGE_HALF, 7);
 		EXPECT_EQ(0, pageout_all(keep, keep_pages * page_size));
 	}
+	t = now_s() - t0;
 	passes = read_long(VSWAP_DEBUGFS "watermark_passes") - passes;
-	TH_LOG("%d rewrites of %s in %ld s: %ld watermark passes", rounds,
-	       CG_KEEP, (long)(time(NULL) - t0), passes);
+	TH_LOG("%d rewrites of %s in %.1f s: %ld watermark passes", rounds,
+	       CG_KEEP, t, passes);
 	EXPECT_LT(0, rounds);
-	EXPECT_GE(time(NULL) - t0 + 2, passes);
+	EXPECT_GE((long)t + 2, passes);
 	EXPECT_EQ(0, tier_pages(CG_KEEP, "slow"));
 
 	ASSERT_EQ(0, cg_enter(CG));
@@ -607,6 +648,174 @@ TEST_F_TIMEOUT(tiers, watermark_skips_unmovable, TIMEOUT)
 				    NULL, 0));
 	munmap(keep, keep_pages * page_size);
 	munmap(trig, TRIGGER_PAGES * page_size);
+}
+
+/*
+ * The watermark files: device tiers only; a new tier starts at 100 and
+ * 90; values 0 to 100 with low below high, anything else -EINVAL and
+ * nothing changed; a tier made again starts at the defaults.
+ */
+TEST_F_TIMEOUT(tiers, watermark_bad_input, TIMEOUT)
+{
+	struct auto_env *e = &self->e;
+	static const char * const bad[] = { "101", "-1", "abc", "1.5",
+					     "0x10" };
+	char text[32];
+	size_t i;
+
+	auto_start(_metadata, e, false, false);
+	EXPECT_NE(0, access("/sys/kernel/mm/swap/tier/zswap/high_percent",
+			    F_OK));
+	EXPECT_EQ(100, read_long(TIER_WM "high_percent"));
+	EXPECT_EQ(90, read_long(TIER_WM "low_percent"));
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		EXPECT_EQ(-EINVAL, write_file(TIER_WM "high_percent", "%s",
+					      bad[i]));
+		EXPECT_EQ(-EINVAL, write_file(TIER_WM "low_percent", "%s",
+					      bad[i]));
+	}
+	/* low must stay below high. */
+	EXPECT_EQ(-EINVAL, write_file(TIER_WM "high_percent", "90"));
+	EXPECT_EQ(-EINVAL, write_file(TIER_WM "low_percent", "100"));
+	EXPECT_EQ(0, write_file(TIER_WM "low_percent", "10"));
+	EXPECT_EQ(0, write_file(TIER_WM "high_percent", "20"));
+	EXPECT_EQ(-EINVAL, write_file(TIER_WM "low_percent", "20"));
+	EXPECT_EQ(-EINVAL, write_file(TIER_WM "high_percent", "5"));
+	EXPECT_EQ(20, read_long(TIER_WM "high_percent"));
+	EXPECT_EQ(10, read_long(TIER_WM "low_percent"));
+
+	/* A tier made again in its place starts at the defaults. */
+	EXPECT_EQ(0, swap_off(fast_dev()));
+	e->on_fast = false;
+	EXPECT_EQ(0, write_file(SWAP_TIERS, "-fast"));
+	EXPECT_EQ(0, write_file(SWAP_TIERS, "+fast:10"));
+	EXPECT_EQ(0, read_text(TIER_WM "high_percent", text, sizeof(text)));
+	EXPECT_STREQ("100\n", text);
+	EXPECT_EQ(90, read_long(TIER_WM "low_percent"));
+}
+
+/* Write @text to @cg's memory.swap.tiers.budget: 0 or -errno. */
+static int write_budget(const char *cg, const char *text)
+{
+	return write_file_at(cg, "memory.swap.tiers.budget", "%s", text);
+}
+
+static void expect_budget(struct __test_metadata *_metadata, const char *cg,
+			  const char *want)
+{
+	char text[256];
+
+	ASSERT_EQ(0, cg_read(cg, "memory.swap.tiers.budget", text,
+			     sizeof(text)));
+	EXPECT_STREQ(want, text);
+}
+
+/* Page out @npages new pages of @cg, seed @seed; the mapping is returned. */
+static char *page_out_new(struct __test_metadata *_metadata, const char *cg,
+			  size_t npages, uint64_t seed)
+{
+	char *p;
+
+	if (cg_enter(cg))
+		return NULL;
+	p = map_filled(npages, PAGE_HALF, seed);
+	if (p) {
+		EXPECT_EQ(0, pageout_all(p, npages * page_size));
+		EXPECT_EQ(0, writeback_wait());
+	}
+	return p;
+}
+
+/*
+ * memory.swap.tiers.budget: 8 MiB on the fast tier take the first 8 MiB
+ * of a 16 MiB page-out, the rest goes to the slow tier and is counted as
+ * "budget" events; the file then says 0.  Writing 4 MiB refills it for
+ * 4 MiB more.  A demotion out of zswap skips the spent tier.  A
+ * parent's budget bounds its child.  Bad input changes nothing.
+ */
+TEST_F_TIMEOUT(tiers, budget_spent_skips_tier, TIMEOUT)
+{
+	struct auto_env *e = &self->e;
+	size_t n16 = VSWAP_MB(16) / page_size, n8 = n16 / 2, n4 = n16 / 4;
+	long slack = 64 * sysconf(_SC_NPROCESSORS_ONLN), fast, slow;
+	char *a, *b, *c, *z;
+	static const char * const bad[] = {
+		"zswap 1M", "fast", "fast 1M slow 1M", "nosuch 1M", "fast -1",
+		"fast 0x10", "fast 1Q", "max",
+	};
+	size_t i;
+
+	auto_start(_metadata, e, false, false);
+	expect_budget(_metadata, CG, "fast max\nslow max\n");
+	ASSERT_EQ(0, write_budget(CG, "fast 8M"));
+	expect_budget(_metadata, CG, "fast 8388608\nslow max\n");
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		EXPECT_EQ(-EINVAL, write_budget(CG, bad[i])) {
+			TH_LOG("bad input %zu was taken", i);
+		}
+	expect_budget(_metadata, CG, "fast 8388608\nslow max\n");
+
+	a = page_out_new(_metadata, CG, n16, 11);
+	ASSERT_NE(NULL, a);
+	fast = tier_pages(CG, "fast");
+	slow = tier_pages(CG, "slow");
+	TH_LOG("16 MiB with 8 MiB of budget: fast %ld slow %ld, budget events %ld",
+	       fast, slow, tier_event(CG, "fast", "budget"));
+	EXPECT_GE((long)n8 + slack, fast);
+	EXPECT_LE((long)n8 - slack, fast);
+	EXPECT_LE((long)n16 - SLACK, fast + slow);
+	EXPECT_LT(0, tier_event(CG, "fast", "budget"));
+	expect_budget(_metadata, CG, "fast 0\nslow max\n");
+
+	/* A refill: 4 MiB more. */
+	ASSERT_EQ(0, write_budget(CG, "fast 4M"));
+	b = page_out_new(_metadata, CG, n8, 12);
+	ASSERT_NE(NULL, b);
+	TH_LOG("8 MiB more with 4 MiB of budget: fast %ld (+%ld)",
+	       tier_pages(CG, "fast"), tier_pages(CG, "fast") - fast);
+	EXPECT_GE((long)n4 + slack, tier_pages(CG, "fast") - fast);
+	EXPECT_LE((long)n4 - slack, tier_pages(CG, "fast") - fast);
+
+	/* A demotion out of zswap skips the spent fast tier. */
+	ASSERT_EQ(0, zswap_set_enabled(true));
+	fast = tier_pages(CG, "fast");
+	slow = tier_pages(CG, "slow");
+	z = page_out_new(_metadata, CG, n4, 14);
+	ASSERT_NE(NULL, z);
+	EXPECT_LE((long)n4 - SLACK, tier_pages(CG, "zswap"));
+	EXPECT_EQ(0, write_file_at(CG, "memory.swap.tiers.demote",
+				   "4M source=zswap"));
+	EXPECT_EQ(fast, tier_pages(CG, "fast"));
+	EXPECT_LE(slow + (long)n4 - SLACK, tier_pages(CG, "slow"));
+
+	/*
+	 * A parent's budget bounds its child's writes (zswap off again: the
+	 * pages go to a disk).  A cgroup with processes cannot have
+	 * children: leave it.
+	 */
+	ASSERT_EQ(0, zswap_set_enabled(false));
+	ASSERT_EQ(0, cg_leave());
+	ASSERT_EQ(0, cg_create(CG "/child"));
+	ASSERT_EQ(0, write_budget(CG, "fast 4M"));
+	c = page_out_new(_metadata, CG "/child", n8, 13);
+	ASSERT_NE(NULL, c);
+	TH_LOG("child, 8 MiB under a parent's 4 MiB: fast %ld",
+	       tier_pages(CG "/child", "fast"));
+	EXPECT_GE((long)n4 + slack, tier_pages(CG "/child", "fast"));
+	EXPECT_LE((long)n4 - slack, tier_pages(CG "/child", "fast"));
+	expect_budget(_metadata, CG "/child", "fast max\nslow max\n");
+	expect_budget(_metadata, CG, "fast 0\nslow max\n");
+
+	ASSERT_EQ(0, cg_leave());
+	EXPECT_EQ(-1, pattern_check(a, n16, PAGE_HALF, 11, NULL, 0));
+	EXPECT_EQ(-1, pattern_check(b, n8, PAGE_HALF, 12, NULL, 0));
+	EXPECT_EQ(-1, pattern_check(c, n8, PAGE_HALF, 13, NULL, 0));
+	EXPECT_EQ(-1, pattern_check(z, n4, PAGE_HALF, 14, NULL, 0));
+	munmap(a, n16 * page_size);
+	munmap(b, n8 * page_size);
+	munmap(c, n8 * page_size);
+	munmap(z, n4 * page_size);
+	EXPECT_EQ(0, cg_destroy(CG "/child"));
 }
 
 TEST_HARNESS_MAIN

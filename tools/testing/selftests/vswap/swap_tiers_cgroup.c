@@ -231,7 +231,7 @@ TEST_F(cg, file_format)
 }
 
 /* A tier's line of memory.swap.tiers.events with nothing counted. */
-#define NO_EVENTS	" limit=0 full=0 moved_in=0 moved_out=0\n"
+#define NO_EVENTS	" limit=0 full=0 moved_in=0 moved_out=0 budget=0\n"
 
 /*
  * memory.swap.tiers.current and memory.swap.tiers.events: not in the root

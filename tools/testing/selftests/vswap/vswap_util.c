@@ -79,8 +79,9 @@ static void page_fill(uint64_t *w, size_t index, enum page_kind kind,
 			w[j] = (index << 16) ^ (seed << 48) ^ (j & 0x7);
 		break;
 	case PAGE_HALF:
+	case PAGE_EIGHTH:
 		s = (index + 1) * 0x9e3779b97f4a7c15ULL ^ seed;
-		for (j = 0; j < n / 2; j++)
+		for (j = 0; j < (kind == PAGE_HALF ? n / 2 : n / 8); j++)
 			w[j] = xorshift(&s);
 		for (; j < n; j++)
 			w[j] = (index << 16) ^ (seed << 48) ^ (j & 0x7);

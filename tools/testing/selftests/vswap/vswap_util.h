@@ -24,6 +24,7 @@ enum page_kind {
 	PAGE_RANDOM,		/* xorshift stream seeded by the index: incompressible */
 	PAGE_MIXED,		/* pattern_fill(): kind chosen by index % 4 */
 	PAGE_HALF,		/* random first half, text second: compresses to ~1/2 */
+	PAGE_EIGHTH,		/* random first eighth, text after: to ~1/7 */
 };
 
 extern size_t page_size;
