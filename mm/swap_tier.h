@@ -96,12 +96,13 @@ unsigned int swap_tiers_below(int id);
 unsigned long swap_tier_nr_stored(int id);
 void swap_tier_nr_slots(int id, unsigned long *used, unsigned long *total);
 #ifdef CONFIG_VIRTUAL_SWAP
-void vswap_auto_kick(void);
+void vswap_auto_kick(int id);
 #else
-static inline void vswap_auto_kick(void) { }
+static inline void vswap_auto_kick(int id) { }
 #endif
 unsigned int swap_tier_high_percent(int id);
 unsigned int swap_tier_low_percent(int id);
+unsigned int swap_tier_max_age(int id);
 bool swap_tier_has_space(int idx);
 long swap_tiers_nr_free(unsigned int tiers);
 bool swap_tiers_have_device(unsigned int tiers);

@@ -423,8 +423,11 @@ int swap_tiers_memcg_alloc(struct mem_cgroup *memcg)
 	st = kzalloc(sizeof(*st), GFP_KERNEL_ACCOUNT);
 	if (!st)
 		return -ENOMEM;
-	for (id = 0; id < SWAP_TIER_IDS; id++)
+	for (id = 0; id < SWAP_TIER_IDS; id++) {
 		st->max[id] = PAGE_COUNTER_MAX;
+		/* Without its bit, a budget reads as unspent: see below. */
+		atomic_long_set(&st->budget[id], LONG_MAX);
+	}
 	memcg->swap_tiers = st;
 	return 0;
 }
@@ -489,6 +492,7 @@ void swap_tiers_memcg_reset(unsigned int ids)
 		for_each_set_bit(id, &mask, SWAP_TIER_IDS) {
 			swap_tiers_set_max(st, id, PAGE_COUNTER_MAX);
 			WRITE_ONCE(st->budgeted, st->budgeted & ~BIT(id));
+			atomic_long_set(&st->budget[id], LONG_MAX);
 			for (ev = 0; ev < SWAP_TIER_NR_EVENTS; ev++)
 				atomic_long_set(&st->events[id][ev], 0);
 			VM_WARN_ON_ONCE(atomic_long_read(&st->usage[id]));
@@ -713,17 +717,29 @@ int swap_tiers_budget_write(struct mem_cgroup *memcg, char *buf)
 	err = swap_tiers_parse_max(value, &pages);
 	if (err)
 		return err;
-	/* Before the mutex: enabling a key takes the CPU hotplug lock. */
+	swap_tiers_lock();
+	id = swap_tier_id_by_name(name);
+	swap_tiers_unlock();
+	if (id == SWAP_TIER_NONE || id == SWAP_TIER_ZSWAP)
+		return -EINVAL;
+	/* Outside the mutex: enabling a key takes the CPU hotplug lock. */
 	if (pages != PAGE_COUNTER_MAX)
 		static_branch_enable(&swap_tiers_budgets);
 
 	swap_tiers_lock();
+	/* The tier may have been removed, or renamed, meanwhile. */
 	id = swap_tier_id_by_name(name);
 	if (id == SWAP_TIER_NONE || id == SWAP_TIER_ZSWAP) {
 		err = -EINVAL;
 	} else if (pages == PAGE_COUNTER_MAX) {
 		WRITE_ONCE(st->budgeted, st->budgeted & ~BIT(id));
+		atomic_long_set(&st->budget[id], LONG_MAX);
 	} else {
+		/*
+		 * Value first, then the bit; a reader that sees the bit
+		 * with the value before reads LONG_MAX (no budget) or the
+		 * old budget: at worst one page decided on the old value.
+		 */
 		atomic_long_set(&st->budget[id], pages);
 		WRITE_ONCE(st->budgeted, st->budgeted | BIT(id));
 	}

@@ -115,6 +115,10 @@ static unsigned int swap_tier_low[SWAP_TIER_IDS] = {
 	[0 ... SWAP_TIER_IDS - 1] = SWAP_TIER_LOW_DEFAULT
 };
 
+/* Data older than this moves down (mm/vswap_auto.c); 0: off. */
+#define SWAP_TIER_AGE_MAX	(10U * 365 * 24 * 3600)
+static unsigned int swap_tier_age[SWAP_TIER_IDS];
+
 /**
  * swap_tier_high_percent - A device tier's high watermark.
  * @id: a device tier id
@@ -124,6 +128,17 @@ static unsigned int swap_tier_low[SWAP_TIER_IDS] = {
 unsigned int swap_tier_high_percent(int id)
 {
 	return READ_ONCE(swap_tier_high[id]);
+}
+
+/**
+ * swap_tier_max_age - How long data may stay on a device tier.
+ * @id: a device tier id
+ *
+ * Return: seconds, or 0 for no limit.
+ */
+unsigned int swap_tier_max_age(int id)
+{
+	return READ_ONCE(swap_tier_age[id]);
 }
 
 /**
@@ -142,7 +157,9 @@ static void swap_tier_wmarks_reset(int id)
 	mutex_lock(&swap_tier_wmark_lock);
 	WRITE_ONCE(swap_tier_high[id], SWAP_TIER_HIGH_DEFAULT);
 	WRITE_ONCE(swap_tier_low[id], SWAP_TIER_LOW_DEFAULT);
+	WRITE_ONCE(swap_tier_age[id], 0);
 	mutex_unlock(&swap_tier_wmark_lock);
+	vswap_auto_kick(id);
 }
 
 /*
@@ -171,7 +188,7 @@ static ssize_t swap_tier_wmark_store(struct kobject *kobj, const char *buf,
 	if (err)
 		return err;
 	/* A tier may be above its new high watermark already. */
-	vswap_auto_kick();
+	vswap_auto_kick(id);
 	return count;
 }
 
@@ -203,6 +220,28 @@ static ssize_t low_percent_store(struct kobject *kobj,
 	return swap_tier_wmark_store(kobj, buf, count, false);
 }
 
+static ssize_t max_age_seconds_show(struct kobject *kobj,
+				    struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  swap_tier_max_age(swap_tier_dir_id(kobj)));
+}
+
+/* 0 (off) to ten years: else -EINVAL, nothing changed. */
+static ssize_t max_age_seconds_store(struct kobject *kobj,
+				     struct kobj_attribute *attr,
+				     const char *buf, size_t count)
+{
+	unsigned int v;
+
+	if (kstrtouint(buf, 10, &v) || v > SWAP_TIER_AGE_MAX)
+		return -EINVAL;
+	WRITE_ONCE(swap_tier_age[swap_tier_dir_id(kobj)], v);
+	vswap_auto_kick(swap_tier_dir_id(kobj));
+	return count;
+}
+
+static struct kobj_attribute max_age_seconds_attr = __ATTR_RW(max_age_seconds);
 static struct kobj_attribute high_percent_attr = __ATTR_RW(high_percent);
 static struct kobj_attribute low_percent_attr = __ATTR_RW(low_percent);
 
@@ -214,14 +253,16 @@ static struct attribute *swap_tier_dir_attrs[] = {
 	&read_back_attr.attr,
 	&high_percent_attr.attr,
 	&low_percent_attr.attr,
+	&max_age_seconds_attr.attr,
 	NULL,
 };
 
-/* Watermarks: device tiers, with virtual swap (only its slots move). */
+/* Watermarks, age: device tiers, with virtual swap (only its slots move). */
 static umode_t swap_tier_dir_visible(struct kobject *kobj,
 				     struct attribute *attr, int n)
 {
-	if (attr == &high_percent_attr.attr || attr == &low_percent_attr.attr)
+	if (attr == &high_percent_attr.attr || attr == &low_percent_attr.attr ||
+	    attr == &max_age_seconds_attr.attr)
 		return IS_ENABLED(CONFIG_VIRTUAL_SWAP) &&
 		       swap_tier_dir_id(kobj) >= SWAP_TIER_DEVICE_FIRST ?
 		       attr->mode : 0;

@@ -2,11 +2,13 @@
 /*
  * Virtual swap space: data a device tier moves down on its own.  A device
  * tier above its high watermark has its oldest movable data moved one
- * tier down by a worker until it is at its low watermark.  zswap's
- * watermarks are its pool limit and accept threshold (mm/zswap.c).
+ * tier down by a worker until it is at its low watermark; data that has
+ * stayed on a tier longer than its max_age_seconds moves down too.
+ * zswap's watermarks are its pool limit and accept threshold
+ * (mm/zswap.c).
  *
- * Documentation/mm/swap_tier_moves.rst, "Device tiers' watermarks", has
- * the design.
+ * Documentation/mm/swap_tier_moves.rst, "Device tiers' watermarks" and
+ * "Age", has the design.
  */
 
 #define pr_fmt(fmt) "vswap: " fmt
@@ -29,6 +31,8 @@
 
 static void vswap_auto_worker(struct work_struct *work);
 static DECLARE_WORK(vswap_auto_work, vswap_auto_worker);
+static void vswap_age_worker(struct work_struct *work);
+static DECLARE_DELAYED_WORK(vswap_age_work, vswap_age_worker);
 /*
  * Freezable: a move frees its source disk slot, which the hibernation
  * image, once written, may reuse; nothing moves after the snapshot.
@@ -65,14 +69,24 @@ static void vswap_auto_queue(void)
 }
 
 /**
- * vswap_auto_kick - Look at the device tiers' watermarks now.
+ * vswap_auto_kick - Look at the device tiers' watermarks and ages now.
+ * @id: the tier whose watermarks or age were written (or made anew),
+ *      or SWAP_TIER_NONE
  *
  * For a watermark just written: the worker otherwise looks only when a
  * CPU takes a batch of slots.
  */
-void vswap_auto_kick(void)
+void vswap_auto_kick(int id)
 {
+	/* New watermarks: no back-off or draining from the old ones. */
+	if (id != SWAP_TIER_NONE) {
+		WRITE_ONCE(vswap_auto_backoff[id], jiffies);
+		clear_bit(id, &vswap_auto_draining);
+	}
 	vswap_auto_queue();
+	/* An age written: look now, and then at the age worker's pace. */
+	if (vswap_auto_wq)
+		mod_delayed_work(vswap_auto_wq, &vswap_age_work, 0);
 }
 
 /**
@@ -98,7 +112,7 @@ void vswap_auto_check_tier(int id)
 	if (id == SWAP_TIER_NONE)
 		return;
 	high = swap_tier_high_percent(id);
-	if (high >= 100 || vswap_auto_backed_off(id))
+	if (high >= 100 || vswap_auto_backed_off(id) || !swap_tiers_below(id))
 		return;
 	if (vswap_auto_excess(id, high) > 0)
 		vswap_auto_queue();
@@ -132,7 +146,7 @@ static bool vswap_auto_tier(int id)
 	set_bit(id, &vswap_auto_draining);
 	WRITE_ONCE(vswap_auto_passes, vswap_auto_passes + 1);
 	want = min_t(unsigned long, excess, VSWAP_AUTO_RUN_PAGES);
-	moved = vswap_demote_movable(id, want);
+	moved = vswap_demote_movable(id, want, 0);
 	if (moved >= want)
 		return true;
 	/*
@@ -147,24 +161,61 @@ static bool vswap_auto_tier(int id)
 }
 
 /*
- * Each device tier top down gets one bounded run; the worker is queued
- * again while a tier has more to move.  Data moved into a lower tier
+ * The device tiers top down; the first with a full run to make ends the
+ * invocation, which is queued again: one run per invocation, so that the
+ * freezer never waits for more than one.  Data moved into a lower tier
  * counts as new there (see "Which data moves first"), so it leaves that
  * tier after what was there before.
  */
 static void vswap_auto_worker(struct work_struct *work)
 {
-	bool again = false;
 	int pos = 0, idx;
 
 	while ((idx = swap_tiers_next_allowed(SWAP_TIERS_ALL, &pos)) !=
 	       SWAP_TIER_NONE) {
-		if (vswap_auto_tier(swap_tier_id_of_idx(idx)))
-			again = true;
+		if (vswap_auto_tier(swap_tier_id_of_idx(idx))) {
+			vswap_auto_queue();
+			return;
+		}
 		cond_resched();
 	}
-	if (again)
-		vswap_auto_queue();
+}
+
+/*
+ * Each device tier with a max_age_seconds: move its movable data written
+ * longer ago than that down, VSWAP_AUTO_RUN_PAGES at a time.  Then come
+ * back after a quarter of the shortest age, between 1 and 60 seconds; not
+ * at all while no tier has an age.
+ */
+static void vswap_age_worker(struct work_struct *work)
+{
+	unsigned long next = 60 * HZ, age;
+	bool any = false, again = false;
+	int pos = 0, idx, id;
+
+	while ((idx = swap_tiers_next_allowed(SWAP_TIERS_ALL, &pos)) !=
+	       SWAP_TIER_NONE) {
+		id = swap_tier_id_of_idx(idx);
+		age = (unsigned long)swap_tier_max_age(id) * HZ;
+		if (!age || !swap_tiers_below(id))
+			continue;
+		any = true;
+		next = min(next, max(age / 4, (unsigned long)HZ));
+		/* Stamps are jiffies since boot: nothing is older yet. */
+		if (time_before_eq(jiffies, age + INITIAL_JIFFIES))
+			continue;
+		WRITE_ONCE(vswap_auto_passes, vswap_auto_passes + 1);
+		/* One full run per invocation, as the watermark worker. */
+		if (vswap_demote_movable(id, VSWAP_AUTO_RUN_PAGES,
+					 jiffies - age) >= VSWAP_AUTO_RUN_PAGES) {
+			again = true;
+			break;
+		}
+		cond_resched();
+	}
+	if (any)
+		queue_delayed_work(vswap_auto_wq, &vswap_age_work,
+				   again ? 0 : next);
 }
 
 static int __init vswap_auto_init(void)

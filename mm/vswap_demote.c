@@ -141,7 +141,8 @@ static unsigned int vswap_demote_tiers(unsigned short id, int from)
 static void vswap_demote_flush(struct vswap_demote *d, int from)
 {
 	unsigned long moved = d->ctl.res.moved;
-	unsigned long nowhere = d->ctl.res.no_room + d->ctl.res.no_tier;
+	unsigned long no_room = d->ctl.res.no_room;
+	unsigned long no_tier = d->ctl.res.no_tier;
 	unsigned int i;
 
 	if (from != SWAP_TIER_ZSWAP)
@@ -151,11 +152,14 @@ static void vswap_demote_flush(struct vswap_demote *d, int from)
 	vswap_move_batch(d->m, d->n, &d->ctl);
 	/*
 	 * Nothing moved, for want of room or of a tier below: the next
-	 * batches of the subtree would most likely fare the same.
+	 * batches of the subtree would most likely fare the same.  Only
+	 * slots that can move are picked for the worker (movable_only),
+	 * by their cgroup; a tier below that filled meanwhile stops it too,
+	 * rather than have it read data it cannot write.
 	 */
 	if (d->ctl.res.moved == moved &&
-	    d->ctl.res.no_room + d->ctl.res.no_tier > nowhere &&
-	    !d->movable_only)
+	    (d->ctl.res.no_room > no_room ||
+	     (d->ctl.res.no_tier > no_tier && !d->movable_only)))
 		d->stuck = true;
 	d->n = 0;
 }
@@ -453,14 +457,17 @@ int vswap_demote(struct mem_cgroup *memcg, unsigned long nr_pages, int source)
  * vswap_demote_movable - Move the oldest movable data off a device tier.
  * @from: the device tier id
  * @nr_pages: how much, in pages
+ * @before: only data stamped before these jiffies, or 0 for any
  *
- * For the watermark worker (mm/vswap_auto.c): every cgroup's data, the
- * oldest first, skipping slots whose cgroup cannot move them (no usable
- * tier below, memory.zswap.writeback=0).  Waits for its writes.
+ * For the watermark and age worker (mm/vswap_auto.c): every cgroup's
+ * data, the oldest first, skipping slots whose cgroup cannot move them
+ * (no usable tier below with free slots, memory.zswap.writeback=0).
+ * Waits for its writes.
  *
  * Return: the pages moved.
  */
-unsigned long vswap_demote_movable(int from, unsigned long nr_pages)
+unsigned long vswap_demote_movable(int from, unsigned long nr_pages,
+				   unsigned long before)
 {
 	struct vswap_demote *d;
 	unsigned long moved;
@@ -476,6 +483,9 @@ unsigned long vswap_demote_movable(int from, unsigned long nr_pages)
 		return 0;
 	d->ctl.gfp = GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN;
 	d->movable_only = true;
+	/* Picks stop at the cutoff; what moves is still stamped now. */
+	if (before && time_before(before, d->start))
+		d->start = before;
 	/*
 	 * Only slots whose cgroup has a tier below with free slots: a slot
 	 * that cannot move is skipped, and the walk goes on past it (the

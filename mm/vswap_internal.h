@@ -336,7 +336,8 @@ unsigned long vswap_stamp_of(swp_entry_t slot);
 struct mem_cgroup;
 swp_entry_t vswap_room(struct mem_cgroup *memcg, unsigned int allowed,
 		       swp_entry_t slot);
-unsigned long vswap_demote_movable(int from, unsigned long nr_pages);
+unsigned long vswap_demote_movable(int from, unsigned long nr_pages,
+				   unsigned long before);
 #ifdef CONFIG_DEBUG_FS
 struct dentry;
 void vswap_demote_debugfs_init(struct dentry *dir);

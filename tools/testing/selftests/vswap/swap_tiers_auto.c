@@ -22,7 +22,8 @@
  * cgroup cannot move (no tier below for it) is skipped, the worker moves
  * the rest and does not spin.  A cgroup's write budget on a tier, spent,
  * sends its writes and moves past the tier, counted; written again, it
- * refills; a parent's bounds its child.
+ * refills; a parent's bounds its child.  Data older than a tier's
+ * max_age_seconds moves down, younger data stays.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -783,8 +784,10 @@ TEST_F_TIMEOUT(tiers, budget_spent_skips_tier, TIMEOUT)
 	z = page_out_new(_metadata, CG, n4, 14);
 	ASSERT_NE(NULL, z);
 	EXPECT_LE((long)n4 - SLACK, tier_pages(CG, "zswap"));
+	/* What reclaim may have left in memory does not count. */
 	EXPECT_EQ(0, write_file_at(CG, "memory.swap.tiers.demote",
-				   "4M source=zswap"));
+				   "%zu source=zswap",
+				   (n4 - SLACK) * page_size));
 	EXPECT_EQ(fast, tier_pages(CG, "fast"));
 	EXPECT_LE(slow + (long)n4 - SLACK, tier_pages(CG, "slow"));
 
@@ -816,6 +819,81 @@ TEST_F_TIMEOUT(tiers, budget_spent_skips_tier, TIMEOUT)
 	munmap(c, n8 * page_size);
 	munmap(z, n4 * page_size);
 	EXPECT_EQ(0, cg_destroy(CG "/child"));
+}
+
+/* Wait up to @secs until @cg has at least @pages on the slow tier. */
+static double wait_on_slow(const char *cg, long pages, double secs)
+{
+	double t0 = now_s();
+
+	while (tier_pages(cg, "slow") < pages && now_s() - t0 < secs)
+		usleep(100000);
+	return now_s() - t0;
+}
+
+/*
+ * max_age_seconds: with 3 s on the fast tier, data paged out there moves
+ * to the slow tier once it is 3 s old and not before; data written later
+ * stays until it is as old; with 0, nothing moves.  Bad input -EINVAL.
+ */
+TEST_F_TIMEOUT(tiers, age_moves_old_data, TIMEOUT)
+{
+	struct auto_env *e = &self->e;
+	size_t n = e->chunk;
+	long slack = 2 * 64 * sysconf(_SC_NPROCESSORS_ONLN);
+	double written, waited, young;
+	char *a, *b, *c;
+
+	auto_start(_metadata, e, false, false);
+	EXPECT_EQ(0, read_long(TIER_WM "max_age_seconds"));
+	EXPECT_EQ(-EINVAL, write_file(TIER_WM "max_age_seconds", "-1"));
+	EXPECT_EQ(-EINVAL, write_file(TIER_WM "max_age_seconds", "abc"));
+	EXPECT_EQ(-EINVAL, write_file(TIER_WM "max_age_seconds",
+				      "400000000"));
+	EXPECT_NE(0, access("/sys/kernel/mm/swap/tier/zswap/max_age_seconds",
+			    F_OK));
+	EXPECT_EQ(0, read_long(TIER_WM "max_age_seconds"));
+
+	/* Off: nothing moves. */
+	c = page_out_new(_metadata, CG, n, 21);
+	ASSERT_NE(NULL, c);
+	sleep(4);
+	EXPECT_EQ(0, tier_pages(CG, "slow"));
+
+	/* 3 s: what is older moves (c is 4 s old), and no sooner. */
+	ASSERT_EQ(0, write_file(TIER_WM "max_age_seconds", "3"));
+	wait_on_slow(CG, n - slack, 10);
+	EXPECT_LE((long)n - slack, tier_pages(CG, "slow")) {
+		TH_LOG("data older than the age did not move");
+	}
+	a = page_out_new(_metadata, CG, n, 22);
+	ASSERT_NE(NULL, a);
+	written = now_s();
+	young = tier_pages(CG, "slow");
+	usleep(1500000);
+	/* 1.5 s old: still on fast. */
+	EXPECT_GE(young + slack, tier_pages(CG, "slow"));
+	waited = wait_on_slow(CG, young + n - slack, 10) + 1.5;
+	TH_LOG("a chunk written at %.1f s moved after %.1f s (age 3 s)",
+	       written, now_s() - written);
+	EXPECT_LE(young + (long)n - slack, tier_pages(CG, "slow"));
+	EXPECT_LE(2.5, waited);
+
+	/* Off again: new data stays. */
+	ASSERT_EQ(0, write_file(TIER_WM "max_age_seconds", "0"));
+	young = tier_pages(CG, "slow");
+	b = page_out_new(_metadata, CG, n, 23);
+	ASSERT_NE(NULL, b);
+	sleep(5);
+	EXPECT_EQ(young, tier_pages(CG, "slow"));
+
+	ASSERT_EQ(0, cg_leave());
+	EXPECT_EQ(-1, pattern_check(a, n, PAGE_HALF, 22, NULL, 0));
+	EXPECT_EQ(-1, pattern_check(b, n, PAGE_HALF, 23, NULL, 0));
+	EXPECT_EQ(-1, pattern_check(c, n, PAGE_HALF, 21, NULL, 0));
+	munmap(a, n * page_size);
+	munmap(b, n * page_size);
+	munmap(c, n * page_size);
 }
 
 TEST_HARNESS_MAIN
