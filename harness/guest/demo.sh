@@ -14,7 +14,7 @@
 # checks it against the policy, demotes some of two cgroups' oldest data
 # one tier down (memory.swap.tiers.demote) and shows the tiers before and
 # after, and has every memhog verify every byte.  Then automatic movement:
-# a fourth cgroup, "auto", swaps into a zswap pool limited to 2% of RAM
+# a fourth cgroup, "auto", swaps into a zswap pool limited to 1% of RAM
 # with the shrinker on; the pool makes room for its newest pages by moving
 # the oldest to the fast disk, instead of sending the newest there.
 #
@@ -183,20 +183,20 @@ done
 # down to make room for the newest (Documentation/mm/swap_tier_moves.rst).
 ZD=/sys/kernel/debug/zswap
 echo
-echo "== automatic movement: zswap's pool limited to 2% of RAM, shrinker on"
-echo 2 >$Z/max_pool_percent
+echo "== automatic movement: zswap's pool limited to 1% of RAM, shrinker on"
+echo 1 >$Z/max_pool_percent
 echo Y >$Z/shrinker_enabled
 mkdir -p /sys/fs/cgroup/auto
-echo $((LIMIT << 20)) >/sys/fs/cgroup/auto/memory.max
+echo 64M >/sys/fs/cgroup/auto/memory.max
 made0=$(cat $ZD/pool_room_made)
 hit0=$(cat $ZD/pool_limit_hit)
-sh -c "echo \$\$ >/sys/fs/cgroup/auto/cgroup.procs && exec memhog -m half -H $MB" \
+sh -c "echo \$\$ >/sys/fs/cgroup/auto/cgroup.procs && exec memhog -m eighth -H 192" \
 	>/tmp/memhog.auto 2>&1 &
 pid_auto=$!
 wait_holding auto
 made=$(($(cat $ZD/pool_room_made) - made0))
 hit=$(($(cat $ZD/pool_limit_hit) - hit0))
-echo "  auto: memhog over $MB MiB of half-compressible pages, memory.max ${LIMIT}M"
+echo "  auto: memhog over 192 MiB of pages that compress to about 1/7, memory.max 64M"
 printf '  %-8s %-7s %10s %10s %10s\n' cgroup "" zswap fast slow
 row auto now
 echo "  pool $(($(cat $ZD/pool_total_size) >> 10)) KiB; stores at the limit: $hit, of which made room: $made"
