@@ -40,6 +40,7 @@ enum swap_tier_stat {
 	SWAP_TIER_STAT_MOVED_OUT,
 	SWAP_TIER_STAT_MOVE_FAILED,
 	SWAP_TIER_STAT_READ_BACK,
+	SWAP_TIER_STAT_PROMOTED,	/* read back, reclaimed into zswap */
 	SWAP_TIER_NR_STATS,
 };
 

@@ -97,6 +97,7 @@ SWAP_TIER_STAT_ATTR(moved_in, SWAP_TIER_STAT_MOVED_IN);
 SWAP_TIER_STAT_ATTR(moved_out, SWAP_TIER_STAT_MOVED_OUT);
 SWAP_TIER_STAT_ATTR(move_failed, SWAP_TIER_STAT_MOVE_FAILED);
 SWAP_TIER_STAT_ATTR(read_back, SWAP_TIER_STAT_READ_BACK);
+SWAP_TIER_STAT_ATTR(promoted, SWAP_TIER_STAT_PROMOTED);
 
 /*
  * A device tier's watermarks, in per cent of its slots: above high, data
@@ -251,6 +252,7 @@ static struct attribute *swap_tier_dir_attrs[] = {
 	&moved_out_attr.attr,
 	&move_failed_attr.attr,
 	&read_back_attr.attr,
+	&promoted_attr.attr,
 	&high_percent_attr.attr,
 	&low_percent_attr.attr,
 	&max_age_seconds_attr.attr,

@@ -634,8 +634,13 @@ struct zswap_entry *vswap_zswap_store(swp_entry_t entry,
 	vswap_desc_replace(entry, slot, old, vswap_zswap_desc(zentry));
 	if (vswap_desc_tag(old) == VSWAP_DESC_ZSWAP)
 		return vswap_desc_zswap(old);
-	/* A disk copy would now be stale; vswap_writepage() dropped it. */
-	VM_WARN_ON_ONCE(vswap_desc_tag(old) == VSWAP_DESC_PHYS);
+	/*
+	 * A rewrite dropped the disk copy first (vswap_writepage()); only a
+	 * promotion stores a clean folio whose copy is still on disk, and
+	 * the copy goes now that zswap has the data (vswap_promote()).
+	 */
+	if (vswap_desc_tag(old) == VSWAP_DESC_PHYS)
+		vswap_disk_slot_free(vswap_phys_slot(old));
 	return NULL;
 }
 

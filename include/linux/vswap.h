@@ -88,6 +88,7 @@ struct zswap_entry *vswap_zswap_store(swp_entry_t entry,
 				      struct zswap_entry *zentry);
 struct zswap_entry *vswap_zswap_erase(swp_entry_t entry);
 int vswap_swapoff(struct swap_info_struct *si);
+bool vswap_promote(struct folio *folio);
 
 /**
  * swap_folio_slot - The device slot that holds a swap cache folio's data.
@@ -175,6 +176,11 @@ static inline unsigned int vswap_folio_swap_flags(struct folio *folio)
 
 static inline void vswap_count_stable_write_fault(swp_entry_t entry)
 {
+}
+
+static inline bool vswap_promote(struct folio *folio)
+{
+	return false;
 }
 
 static inline void vswap_device_enable(struct swap_info_struct *si)

@@ -23,7 +23,9 @@
  * the rest and does not spin.  A cgroup's write budget on a tier, spent,
  * sends its writes and moves past the tier, counted; written again, it
  * refills; a parent's bounds its child.  Data older than a tier's
- * max_age_seconds moves down, younger data stays.
+ * max_age_seconds moves down, younger data stays.  Data read back from
+ * disk and used goes up to zswap when it is paged out again, with no disk
+ * write; readahead's unused pages, and a cgroup without zswap, stay.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -444,6 +446,79 @@ TEST_F_TIMEOUT(tiers, pool_limit_races, TIMEOUT)
 	verify(_metadata, e->buf, e->npages - quarter, PAGE_HALF, 4);
 	munmap(e->buf, (e->npages - quarter) * page_size);
 	e->buf = NULL;
+}
+
+/* Pages of [@first, @first + @n) of the buffer on zswap and on disk. */
+static void count_range(struct __test_metadata *_metadata,
+			const struct auto_env *e, size_t first, size_t n,
+			long *zswap, long *disk)
+{
+	struct slot_info *s = calloc(e->npages, sizeof(*s));
+
+	ASSERT_NE(NULL, s);
+	ASSERT_EQ(0, slot_tiers(e->type, e->buf, e->npages, s));
+	*zswap = count_on(s, first, n, "zswap");
+	*disk = count_on(s, first, n, "fast") + count_on(s, first, n, "slow");
+	free(s);
+}
+
+/*
+ * Data read back from disk and only read since goes up to zswap when it
+ * is paged out again, its disk slot freed and nothing written to disk;
+ * data readahead brought in but nobody used stays on disk.  For a cgroup
+ * that may not use zswap the pages stay on disk, again with no write.
+ */
+TEST_F_TIMEOUT(tiers, promote_read_back, TIMEOUT)
+{
+	struct auto_env *e = &self->e;
+	size_t n = e->chunk, i;
+	long z, d, promoted0, events0, out0, slack = CHUNK_SLACK((long)n);
+	uint64_t sum = 0;
+
+	/* Three chunks to the fast disk, zswap off. */
+	auto_start(_metadata, e, false, true);
+	fill_buf(_metadata, e, CG, 21);
+	EXPECT_EQ(0, pageout_all(e->buf, 3 * n * page_size));
+	EXPECT_EQ(0, writeback_wait());
+	count_range(_metadata, e, 0, 3 * n, &z, &d);
+	ASSERT_LE(3 * (long)n - slack, d);
+
+	/* Chunk 0 read back (every byte checked), then paged out again. */
+	ASSERT_EQ(0, zswap_set_enabled(true));
+	verify(_metadata, e->buf, n, PAGE_HALF, 21);
+	promoted0 = tier_stat("fast", "promoted");
+	events0 = vmstat_read("vswap_promote");
+	out0 = vmstat_read("pswpout");
+	EXPECT_EQ(0, pageout_all(e->buf, 3 * n * page_size));
+	EXPECT_EQ(0, writeback_wait());
+	count_range(_metadata, e, 0, n, &z, &d);
+	TH_LOG("chunk 0 read back: zswap %ld disk %ld; promoted %ld", z, d,
+	       tier_stat("fast", "promoted") - promoted0);
+	EXPECT_LE((long)n - slack, z);
+	EXPECT_LE((long)n - slack, tier_stat("fast", "promoted") - promoted0);
+	EXPECT_LE((long)n - slack, vmstat_read("vswap_promote") - events0);
+	EXPECT_EQ(out0, vmstat_read("pswpout"));
+	/* Chunks 1 and 2 were not used: readahead's pages stay on disk. */
+	count_range(_metadata, e, n, 2 * n, &z, &d);
+	EXPECT_EQ(0, z);
+	EXPECT_LE(2 * (long)n - slack, d);
+
+	/* zswap left out for the cgroup: chunk 1 read back stays on disk. */
+	ASSERT_EQ(0, write_file_at(CG, "memory.swap.tiers.max", "zswap 0"));
+	for (i = 0; i < n; i++)
+		sum += *(uint64_t *)(e->buf + (n + i) * page_size);
+	promoted0 = tier_stat("fast", "promoted");
+	out0 = vmstat_read("pswpout");
+	EXPECT_EQ(0, pageout_all(e->buf + n * page_size, n * page_size));
+	EXPECT_EQ(0, writeback_wait());
+	count_range(_metadata, e, n, n, &z, &d);
+	TH_LOG("chunk 1 read back, zswap 0: zswap %ld disk %ld (sum %lx)", z,
+	       d, (unsigned long)sum);
+	EXPECT_EQ(0, z);
+	EXPECT_LE((long)n - slack, d);
+	EXPECT_EQ(promoted0, tier_stat("fast", "promoted"));
+	EXPECT_EQ(out0, vmstat_read("pswpout"));
+	verify(_metadata, e->buf, 3 * n, PAGE_HALF, 21);
 }
 
 /*
