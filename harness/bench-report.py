@@ -448,7 +448,7 @@ def main():
         if moved is not None and raw:
             lines.append(target(f"moverate_{src}_vs_raw", moved / raw, ">= 0.7",
                                 lambda x: x >= 0.7))
-    # LRU inversion (issue 14), when run: hot-set refault time against base.
+    # LRU inversion (issue 14): hot-set refault time against base.
     inv_on, inv_base = median("on", "inversion", "hot_refault_s"), median("base", "inversion", "hot_refault_s")
     if inv_on is not None and inv_base:
         lines.append(target("inversion_hot_refault", inv_on / inv_base, "<= 0.67",
@@ -456,6 +456,12 @@ def main():
         noauto = median("on", "inversion_noauto", "hot_refault_s")
         if noauto is not None:
             lines.append(f"info inversion_noauto_hot_refault_over_base: {noauto / inv_base:.2f}")
+        # Where the hot set came back from: zswap's share explains the time.
+        for mode, name in (("base", "inversion"), ("on", "inversion"),
+                           ("on", "inversion_noauto")):
+            z, n = median(mode, name, "hot_from_zswap"), median(mode, name, "hot_pages")
+            if z is not None and n:
+                lines.append(f"info {name}_{mode}_hot_pages_from_zswap: {z:.0f} of {n:.0f}")
     throttle = os.path.join(out_dir, "throttle.txt")
     if os.path.exists(throttle):
         with open(throttle) as f:

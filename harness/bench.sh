@@ -37,7 +37,7 @@ source "$(dirname "$0")/lib.sh"
 rounds=${BENCH_ROUNDS:-3}
 scale=${BENCH_SCALE:-1}
 modes=${BENCH_MODES:-base on off base-lockstat lockstat lockstat-tiers}
-workloads=${BENCH_WORKLOADS:-metadata throughput free slots compressor swapoff scaling nozswap tiers moverate}
+workloads=${BENCH_WORKLOADS:-metadata throughput free slots compressor swapoff scaling nozswap tiers moverate inversion}
 # The slow disk's bandwidth (bytes/s, reads and writes together): a disk
 # that costs under TCG what one does on hardware (harness/vm.sh).
 export VM_SLOW_BPS=${VM_SLOW_BPS:-33554432}

@@ -11,8 +11,8 @@
 #   SCALE  divides every size (default 1; "make check" smoke-runs 8)
 #   WORKLOADS  which of: metadata throughput free slots compressor swapoff
 #          scaling nozswap tiers inversion moverate locks locks_tiers
-#          (default all but inversion and the locks ones, which need a
-#          kernel with CONFIG_LOCK_STAT).  nozswap
+#          (default all but the locks ones, which need a kernel with
+#          CONFIG_LOCK_STAT).  nozswap
 #          runs throughput and the disk metadata with zswap off (the
 #          disk-only figures).  tiers runs throughput with swap tiers
 #          (zswap, fast, slow) in a cgroup restricted to zswap and fast,
@@ -20,15 +20,13 @@
 #          only: where its pages go is as in throughput, so the two differ
 #          by what tiers cost.  locks_tiers is locks so set up.
 #          inversion and moverate are tierbench's (tierbench.c), on the
-#          slow disk, which "make bench" throttles (VM_SLOW_BPS).  inversion
-#          runs only when named: with its data the pool does not yet reach
-#          its limit (issue 14, in progress).
+#          slow disk, which "make bench" throttles (VM_SLOW_BPS).
 # With KTAP=1 in the environment it also prints "ok N name" or "not ok N
 # name" per workload, for the smoke run in the test suite.
 
 mode=$1
 scale=${2:-1}
-workloads=${3:-metadata throughput free slots compressor swapoff scaling nozswap tiers moverate}
+workloads=${3:-metadata throughput free slots compressor swapoff scaling nozswap tiers moverate inversion}
 zswap=Y
 tiered=N
 KNOB=/sys/kernel/mm/swap/vswap_enabled
