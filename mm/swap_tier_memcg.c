@@ -571,6 +571,22 @@ static int swap_tiers_parse_max(const char *value, unsigned long *pages)
 	return 0;
 }
 
+/*
+ * Split "TIER VALUE" (one pair, blanks around and between) in @buf: the
+ * tier's name into @name, the value, "max" or bytes, into @pages.
+ */
+static int swap_tiers_parse_pair(char *buf, char **name, unsigned long *pages)
+{
+	char *value;
+
+	buf = strim(buf);
+	*name = strsep(&buf, " \t");
+	value = buf ? skip_spaces(buf) : NULL;
+	if (!**name || !value || !*value || value[strcspn(value, " \t")])
+		return -EINVAL;
+	return swap_tiers_parse_max(value, pages);
+}
+
 /**
  * swap_tiers_max_write - Write memory.swap.tiers.max.
  * @memcg: the cgroup
@@ -581,19 +597,11 @@ static int swap_tiers_parse_max(const char *value, unsigned long *pages)
 int swap_tiers_max_write(struct mem_cgroup *memcg, char *buf)
 {
 	struct swap_tiers_memcg *st = swap_tiers_of(memcg);
-	char *name, *value, *extra;
 	unsigned long max;
+	char *name;
 	int id, err;
 
-	buf = strim(buf);
-	name = strsep(&buf, " \t");
-	value = buf ? skip_spaces(buf) : NULL;
-	if (!*name || !value || !*value)
-		return -EINVAL;
-	extra = value + strcspn(value, " \t");
-	if (*extra)
-		return -EINVAL;
-	err = swap_tiers_parse_max(value, &max);
+	err = swap_tiers_parse_pair(buf, &name, &max);
 	if (err)
 		return err;
 	/* Before the mutex: enabling a key takes the CPU hotplug lock. */
@@ -702,19 +710,11 @@ int swap_tiers_budget_show(struct seq_file *m, struct mem_cgroup *memcg)
 int swap_tiers_budget_write(struct mem_cgroup *memcg, char *buf)
 {
 	struct swap_tiers_memcg *st = swap_tiers_of(memcg);
-	char *name, *value, *extra;
 	unsigned long pages;
+	char *name;
 	int id, err;
 
-	buf = strim(buf);
-	name = strsep(&buf, " \t");
-	value = buf ? skip_spaces(buf) : NULL;
-	if (!*name || !value || !*value)
-		return -EINVAL;
-	extra = value + strcspn(value, " \t");
-	if (*extra)
-		return -EINVAL;
-	err = swap_tiers_parse_max(value, &pages);
+	err = swap_tiers_parse_pair(buf, &name, &pages);
 	if (err)
 		return err;
 	swap_tiers_lock();

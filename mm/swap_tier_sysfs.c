@@ -163,6 +163,14 @@ static void swap_tier_wmarks_reset(int id)
 	vswap_auto_kick(id);
 }
 
+/* A knob's show: the value of tier @kobj's directory, from @_read. */
+#define SWAP_TIER_KNOB_SHOW(_name, _read)				\
+static ssize_t _name##_show(struct kobject *kobj,			\
+			    struct kobj_attribute *attr, char *buf)	\
+{									\
+	return sysfs_emit(buf, "%u\n", _read(swap_tier_dir_id(kobj)));	\
+}
+
 /*
  * 0 to 100, and low below high: else -EINVAL, nothing changed.  A gap is
  * kept so that the worker, once at low, has something to do again only
@@ -193,12 +201,7 @@ static ssize_t swap_tier_wmark_store(struct kobject *kobj, const char *buf,
 	return count;
 }
 
-static ssize_t high_percent_show(struct kobject *kobj,
-				 struct kobj_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%u\n",
-			  swap_tier_high_percent(swap_tier_dir_id(kobj)));
-}
+SWAP_TIER_KNOB_SHOW(high_percent, swap_tier_high_percent)
 
 static ssize_t high_percent_store(struct kobject *kobj,
 				  struct kobj_attribute *attr,
@@ -207,12 +210,7 @@ static ssize_t high_percent_store(struct kobject *kobj,
 	return swap_tier_wmark_store(kobj, buf, count, true);
 }
 
-static ssize_t low_percent_show(struct kobject *kobj,
-				struct kobj_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%u\n",
-			  swap_tier_low_percent(swap_tier_dir_id(kobj)));
-}
+SWAP_TIER_KNOB_SHOW(low_percent, swap_tier_low_percent)
 
 static ssize_t low_percent_store(struct kobject *kobj,
 				 struct kobj_attribute *attr,
@@ -221,12 +219,7 @@ static ssize_t low_percent_store(struct kobject *kobj,
 	return swap_tier_wmark_store(kobj, buf, count, false);
 }
 
-static ssize_t max_age_seconds_show(struct kobject *kobj,
-				    struct kobj_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%u\n",
-			  swap_tier_max_age(swap_tier_dir_id(kobj)));
-}
+SWAP_TIER_KNOB_SHOW(max_age_seconds, swap_tier_max_age)
 
 /* 0 (off) to ten years: else -EINVAL, nothing changed. */
 static ssize_t max_age_seconds_store(struct kobject *kobj,

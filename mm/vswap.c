@@ -623,6 +623,9 @@ struct zswap_entry *vswap_zswap_load(swp_entry_t entry)
  * @entry: the virtual swap entry of a locked swap cache folio
  * @zentry: the new zswap entry
  *
+ * A disk copy the slot still has is a promotion's (vswap_promote()): the
+ * folio is clean, and the disk slot is freed here.
+ *
  * Return: the zswap entry the slot held before, for zswap to free, or NULL.
  */
 struct zswap_entry *vswap_zswap_store(swp_entry_t entry,
@@ -685,20 +688,36 @@ static ssize_t vswap_enabled_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%d\n", vswap_enabled());
 }
 
+/**
+ * vswap_parse_switch - Parse a sysfs switch of this layer.
+ * @buf: what was written
+ * @on: the switch's new state
+ *
+ * Exactly one word: 1, y or on; 0, n or off.  kstrtobool() would take
+ * "yes please" or "0x1".
+ *
+ * Return: 0, or -EINVAL with @on unchanged.
+ */
+int vswap_parse_switch(const char *buf, bool *on)
+{
+	if (sysfs_streq(buf, "1") || sysfs_streq(buf, "y") ||
+	    sysfs_streq(buf, "on"))
+		*on = true;
+	else if (sysfs_streq(buf, "0") || sysfs_streq(buf, "n") ||
+		 sysfs_streq(buf, "off"))
+		*on = false;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 static ssize_t vswap_enabled_store(struct kobject *kobj,
 				   struct kobj_attribute *attr,
 				   const char *buf, size_t count)
 {
 	bool on;
 
-	/* Exactly one word; kstrtobool() would take "yes please" or "0x1". */
-	if (sysfs_streq(buf, "1") || sysfs_streq(buf, "y") ||
-	    sysfs_streq(buf, "on"))
-		on = true;
-	else if (sysfs_streq(buf, "0") || sysfs_streq(buf, "n") ||
-		 sysfs_streq(buf, "off"))
-		on = false;
-	else
+	if (vswap_parse_switch(buf, &on))
 		return -EINVAL;
 	if (on && !READ_ONCE(vswap_si))
 		return -ENODEV;

@@ -249,6 +249,9 @@ static inline void vswap_desc_set(struct folio *folio, unsigned long desc)
  * calls between the files
  **********************************/
 
+/* vswap.c */
+int vswap_parse_switch(const char *buf, bool *on);
+
 /* vswap_alloc.c */
 unsigned char * __init vswap_space_init(unsigned long maxpages);
 void __init vswap_space_start(struct swap_info_struct *si);

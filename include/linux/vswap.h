@@ -20,8 +20,12 @@ struct zswap_entry;
 
 #ifdef CONFIG_VIRTUAL_SWAP
 
-/* /sys/kernel/mm/swap/vswap_enabled, registered by mm/swap_state.c */
+/*
+ * /sys/kernel/mm/swap/vswap_enabled and vswap_promote, registered by
+ * mm/swap_state.c
+ */
 extern struct kobj_attribute vswap_enabled_attr;
+extern struct kobj_attribute vswap_promote_attr;
 
 /* The virtual device's side of mm/swapfile.c, for mm/vswap*.c only. */
 struct swap_info_struct *swap_register_virtual(unsigned char *swap_map,

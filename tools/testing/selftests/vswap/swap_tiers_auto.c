@@ -46,6 +46,7 @@
 #define ZSWAP_DEBUGFS	"/sys/kernel/debug/zswap/"
 #define TWO_TIERS	"+slow:-1 +fast:10"
 #define TIER_WM		"/sys/kernel/mm/swap/tier/fast/"
+#define PROMOTE_KNOB	"/sys/kernel/mm/swap/vswap_promote"
 /* Pages reclaim may leave behind, or a move skip. */
 #define SLACK		64L
 #define FAST_PRIO	20
@@ -60,7 +61,7 @@ struct auto_env {
 	char *buf;
 	size_t npages;		/* of the buffer */
 	size_t chunk;		/* pages per chunk */
-	long vswap_was, pool_was, thr_was, shrinker_was;
+	long vswap_was, pool_was, thr_was, shrinker_was, promote_was;
 	int type;		/* the virtual swap type */
 	bool started, on_fast, on_slow, made, keep;
 };
@@ -87,6 +88,8 @@ FIXTURE_SETUP(tiers)
 	ASSERT_LT(0, e->pool_was);
 	ASSERT_LT(0, e->thr_was);
 	e->shrinker_was = 0;
+	e->promote_was = read_long(PROMOTE_KNOB);
+	ASSERT_LE(0, e->promote_was);
 	ASSERT_FALSE(swap_is_on(fast_dev()));
 	ASSERT_FALSE(swap_is_on(slow_dev()));
 }
@@ -155,6 +158,7 @@ FIXTURE_TEARDOWN(tiers)
 				e->shrinker_was ? "Y" : "N"));
 	EXPECT_LE(0, swap_tiers_clear());
 	EXPECT_EQ(0, write_file(VSWAP_KNOB, "%ld", e->vswap_was));
+	EXPECT_EQ(0, write_file(PROMOTE_KNOB, "%ld", e->promote_was));
 }
 
 /* A buffer of PAGE_HALF pages with @seed, charged to @cg. */
@@ -466,7 +470,8 @@ static void count_range(struct __test_metadata *_metadata,
  * Data read back from disk and only read since goes up to zswap when it
  * is paged out again, its disk slot freed and nothing written to disk;
  * data readahead brought in but nobody used stays on disk.  For a cgroup
- * that may not use zswap the pages stay on disk, again with no write.
+ * that may not use zswap the pages stay on disk, again with no write; and
+ * with the switch off.
  */
 TEST_F_TIMEOUT(tiers, promote_read_back, TIMEOUT)
 {
@@ -518,6 +523,23 @@ TEST_F_TIMEOUT(tiers, promote_read_back, TIMEOUT)
 	EXPECT_LE((long)n - slack, d);
 	EXPECT_EQ(promoted0, tier_stat("fast", "promoted"));
 	EXPECT_EQ(out0, vmstat_read("pswpout"));
+
+	/* Switched off: chunk 2 read back stays on disk.  Bad input. */
+	ASSERT_EQ(0, write_file_at(CG, "memory.swap.tiers.max", "zswap max"));
+	ASSERT_EQ(0, write_file(PROMOTE_KNOB, "0"));
+	EXPECT_EQ(-EINVAL, write_file(PROMOTE_KNOB, "2"));
+	EXPECT_EQ(-EINVAL, write_file(PROMOTE_KNOB, "1 0"));
+	EXPECT_EQ(0, read_long(PROMOTE_KNOB));
+	for (i = 0; i < n; i++)
+		sum += *(uint64_t *)(e->buf + (2 * n + i) * page_size);
+	EXPECT_EQ(0, pageout_all(e->buf + 2 * n * page_size, n * page_size));
+	EXPECT_EQ(0, writeback_wait());
+	count_range(_metadata, e, 2 * n, n, &z, &d);
+	TH_LOG("chunk 2 read back, switched off: zswap %ld disk %ld", z, d);
+	EXPECT_EQ(0, z);
+	EXPECT_LE((long)n - slack, d);
+	EXPECT_EQ(promoted0, tier_stat("fast", "promoted"));
+	EXPECT_EQ(0, write_file(PROMOTE_KNOB, "1"));
 	verify(_metadata, e->buf, 3 * n, PAGE_HALF, 21);
 }
 
