@@ -111,7 +111,7 @@ static int inversion(const char *cg, size_t cold_mb, size_t hot_mb,
 	size_t new = VSWAP_MB(new_mb) / page_size;
 	char **more = calloc(rounds, sizeof(*more));
 	double hot_s = 0, first_s = 0, t;
-	long hot_out = 0, wb0, zin = 0, din = 0, z0, d0;
+	long hot_out = 0, wb0, zin = 0, din = 0, z0, d0, o0, dout = 0;
 	char *c, *h;
 	int r;
 
@@ -128,6 +128,7 @@ static int inversion(const char *cg, size_t cold_mb, size_t hot_mb,
 			hot_out += count_swapped(h, hot);
 		z0 = vmstat_read("zswpin");
 		d0 = vmstat_read("pswpin");
+		o0 = vmstat_read("pswpout");
 		t = touch(h, hot);
 		if (!r) {
 			first_s = t;
@@ -137,14 +138,16 @@ static int inversion(const char *cg, size_t cold_mb, size_t hot_mb,
 		/* Where the hot set came back from (readahead included). */
 		zin += vmstat_read("zswpin") - z0;
 		din += vmstat_read("pswpin") - d0;
+		/* What reclaim wrote to disk meanwhile, to make the room. */
+		dout += vmstat_read("pswpout") - o0;
 	}
 	printf("%s hot_refault_s=%.3f first_refault_s=%.3f", "inversion",
 	       hot_s / (rounds - 1), first_s);
 	printf(" hot_swapped=%ld hot_pages=%zu pool_kb=%ld stored=%ld",
 	       hot_out / (rounds - 1), hot, zswap_stat("pool_total_size") >> 10,
 	       zswap_stat("stored_pages"));
-	printf(" hot_from_zswap=%ld hot_from_disk=%ld", zin / (rounds - 1),
-	       din / (rounds - 1));
+	printf(" hot_from_zswap=%ld hot_from_disk=%ld disk_writes=%ld",
+	       zin / (rounds - 1), din / (rounds - 1), dout / (rounds - 1));
 	printf(" written_back=%ld pool_limit_hit=%ld\n",
 	       zswap_stat("written_back_pages") - wb0,
 	       zswap_stat("pool_limit_hit"));
