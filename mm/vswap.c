@@ -925,8 +925,8 @@ static void vswap_test_phys_roundtrip(struct kunit *test)
 			KUNIT_EXPECT_EQ_MSG(test, vswap_phys_slot(desc).val,
 					    slot.val, "type %u offset %#lx",
 					    type, offsets[i]);
-			/* The TIERED bit is not part of the slot. */
-			desc |= VSWAP_PHYS_TIERED;
+			/* The TIERED and OFFERED bits are not part of it. */
+			desc |= VSWAP_PHYS_TIERED | VSWAP_PHYS_OFFERED;
 			KUNIT_EXPECT_EQ(test, vswap_desc_tag(desc),
 					VSWAP_DESC_PHYS);
 			KUNIT_EXPECT_EQ(test, vswap_phys_slot(desc).val,

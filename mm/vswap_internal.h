@@ -80,15 +80,19 @@ static inline struct zswap_entry *vswap_desc_zswap(unsigned long desc)
 }
 
 /*
- * A physical slot is kept as its offset above a TIERED bit above its type
- * above the tag, so offsets up to 2^55 fit; architectures allow far
- * smaller swap devices.  TIERED says that the device was in a swap tier
- * when the descriptor was made: the slot is charged to that tier, which
- * the device keeps while it is in use (Documentation/mm/swap_tiers.rst).
+ * A physical slot is kept as its offset above a TIERED and an OFFERED bit
+ * above its type above the tag, so offsets up to 2^54 fit; architectures
+ * allow far smaller swap devices.  TIERED says that the device was in a
+ * swap tier when the descriptor was made: the slot is charged to that
+ * tier, which the device keeps while it is in use
+ * (Documentation/mm/swap_tiers.rst).  OFFERED says that zswap refused
+ * this disk copy once when reclaim offered it (vswap_promote()); a new
+ * descriptor, at a rewrite or a move, is made without it.
  */
 #define VSWAP_PHYS_TYPE_MASK	((1UL << MAX_SWAPFILES_SHIFT) - 1)
 #define VSWAP_PHYS_TIERED	(1UL << (VSWAP_TAG_BITS + MAX_SWAPFILES_SHIFT))
-#define VSWAP_PHYS_OFFSET_SHIFT	(VSWAP_TAG_BITS + MAX_SWAPFILES_SHIFT + 1)
+#define VSWAP_PHYS_OFFERED	(VSWAP_PHYS_TIERED << 1)
+#define VSWAP_PHYS_OFFSET_SHIFT	(VSWAP_TAG_BITS + MAX_SWAPFILES_SHIFT + 2)
 
 /* The descriptor of @slot, without the TIERED bit. */
 static inline unsigned long __vswap_phys_desc(swp_entry_t slot)

@@ -34,8 +34,9 @@ static bool vswap_promote_on __read_mostly = true;
  * copy would keep it there for as long as it is only read: offer it to
  * zswap, as a swap-out would.  A store points the slot at zswap and frees
  * the disk slot (vswap_zswap_store()), under the folio lock as every
- * change of a descriptor; a refusal leaves the disk copy.  Either way the
- * folio stays clean and reclaim drops it.
+ * change of a descriptor; a refusal leaves the disk copy, marked so that
+ * it is not offered again.  Either way the folio stays clean and reclaim
+ * drops it.
  *
  * Context: process context, @folio locked and unmapped, not under
  * writeback (reclaim waited for or skipped that).
@@ -58,15 +59,26 @@ bool vswap_promote(struct folio *folio)
 		return false;
 	VM_WARN_ON_ONCE_FOLIO(folio_test_writeback(folio), folio);
 	desc = READ_ONCE(*vswap_desc(folio->swap));
-	if (vswap_desc_tag(desc) != VSWAP_DESC_PHYS)
+	/* One offer per disk copy: see below. */
+	if (vswap_desc_tag(desc) != VSWAP_DESC_PHYS ||
+	    (desc & VSWAP_PHYS_OFFERED))
 		return false;
 	/* zram and pmem: memory already; compressing it again gains little. */
 	disk = vswap_phys_slot(desc);
 	if (READ_ONCE(swp_swap_info(disk)->flags) & SWP_SYNCHRONOUS_IO)
 		return false;
 	tier = vswap_desc_tier(desc);
-	if (!zswap_store(folio))
+	if (!zswap_store(folio)) {
+		/*
+		 * A store may make room before it compresses, so a page zswap
+		 * refuses can still cost writes of other data: offer this
+		 * copy no more, or a read-mostly page that does not compress
+		 * would cost them at every reclaim.  The tag and the tier
+		 * stay, so no count or charge moves.
+		 */
+		vswap_desc_set(folio, desc | VSWAP_PHYS_OFFERED);
 		return false;
+	}
 	swap_tier_count(tier, SWAP_TIER_STAT_PROMOTED, 1);
 	count_vm_event(VSWAP_PROMOTE);
 	return true;

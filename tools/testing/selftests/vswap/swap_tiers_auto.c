@@ -25,7 +25,8 @@
  * refills; a parent's bounds its child.  Data older than a tier's
  * max_age_seconds moves down, younger data stays.  Data read back from
  * disk and used goes up to zswap when it is paged out again, with no disk
- * write; readahead's unused pages, and a cgroup without zswap, stay.
+ * write; for a cgroup without zswap it stays, and is not offered again;
+ * switched off, nothing goes up.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -466,80 +467,110 @@ static void count_range(struct __test_metadata *_metadata,
 	free(s);
 }
 
+/* Where read_pages() leaves its sum, so that its reads are kept. */
+uint64_t read_pages_sum;
+
+/* Fault every page of [@buf, @buf + @n pages) in by reading one word. */
+static void read_pages(const char *buf, size_t n)
+{
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sum += *(const uint64_t *)(buf + i * page_size);
+	read_pages_sum += sum;
+}
+
+/*
+ * Page out chunk @c after reading it back from disk (all of it resident
+ * first), and count where it went: zswap, disk, and the promotions and
+ * disk writes meanwhile.
+ */
+static void read_and_page_out(struct __test_metadata *_metadata,
+			      struct auto_env *e, int c, long *z, long *d,
+			      long *promoted, long *written)
+{
+	char *chunk = e->buf + c * e->chunk * page_size;
+	long p0, w0;
+
+	read_pages(chunk, e->chunk);
+	EXPECT_EQ((long)e->chunk, count_present(chunk, e->chunk));
+	p0 = vmstat_read("vswap_promote");
+	w0 = vmstat_read("pswpout");
+	EXPECT_EQ(0, pageout_all(chunk, e->chunk * page_size));
+	EXPECT_EQ(0, writeback_wait());
+	*promoted = vmstat_read("vswap_promote") - p0;
+	*written = vmstat_read("pswpout") - w0;
+	count_range(_metadata, e, c * e->chunk, e->chunk, z, d);
+	TH_LOG("chunk %d read back, paged out: zswap %ld disk %ld, promoted %ld, disk writes %ld",
+	       c, *z, *d, *promoted, *written);
+}
+
 /*
  * Data read back from disk and only read since goes up to zswap when it
- * is paged out again, its disk slot freed and nothing written to disk;
- * data readahead brought in but nobody used stays on disk.  For a cgroup
- * that may not use zswap the pages stay on disk, again with no write; and
- * with the switch off.
+ * is paged out again: its disk slot freed, the tier charge moved, nothing
+ * written to disk.  For a cgroup that may not use zswap the pages stay on
+ * disk with no write, and a disk copy zswap refused once is not offered
+ * again.  Switched off, nothing moves up; bad input is refused.
  */
 TEST_F_TIMEOUT(tiers, promote_read_back, TIMEOUT)
 {
 	struct auto_env *e = &self->e;
-	size_t n = e->chunk, i;
-	long z, d, promoted0, events0, out0, slack = CHUNK_SLACK((long)n);
-	uint64_t sum = 0;
+	long n = e->chunk, slack = CHUNK_SLACK(n);
+	long z, d, promoted, written, fast0, tier0;
 
 	/* Three chunks to the fast disk, zswap off. */
 	auto_start(_metadata, e, false, true);
+	ASSERT_EQ(0, write_file(PROMOTE_KNOB, "1"));
 	fill_buf(_metadata, e, CG, 21);
 	EXPECT_EQ(0, pageout_all(e->buf, 3 * n * page_size));
 	EXPECT_EQ(0, writeback_wait());
 	count_range(_metadata, e, 0, 3 * n, &z, &d);
-	ASSERT_LE(3 * (long)n - slack, d);
-
-	/* Chunk 0 read back (every byte checked), then paged out again. */
+	ASSERT_LE(3 * n - slack, d);
 	ASSERT_EQ(0, zswap_set_enabled(true));
-	verify(_metadata, e->buf, n, PAGE_HALF, 21);
-	promoted0 = tier_stat("fast", "promoted");
-	events0 = vmstat_read("vswap_promote");
-	out0 = vmstat_read("pswpout");
-	EXPECT_EQ(0, pageout_all(e->buf, 3 * n * page_size));
-	EXPECT_EQ(0, writeback_wait());
-	count_range(_metadata, e, 0, n, &z, &d);
-	TH_LOG("chunk 0 read back: zswap %ld disk %ld; promoted %ld", z, d,
-	       tier_stat("fast", "promoted") - promoted0);
-	EXPECT_LE((long)n - slack, z);
-	EXPECT_LE((long)n - slack, tier_stat("fast", "promoted") - promoted0);
-	EXPECT_LE((long)n - slack, vmstat_read("vswap_promote") - events0);
-	EXPECT_EQ(out0, vmstat_read("pswpout"));
-	/* Chunks 1 and 2 were not used: readahead's pages stay on disk. */
-	count_range(_metadata, e, n, 2 * n, &z, &d);
-	EXPECT_EQ(0, z);
-	EXPECT_LE(2 * (long)n - slack, d);
 
-	/* zswap left out for the cgroup: chunk 1 read back stays on disk. */
+	/* Chunk 0 goes up: in zswap, off the fast disk, counted once. */
+	fast0 = tier_pages(CG, "fast");
+	tier0 = tier_stat("fast", "promoted");
+	read_and_page_out(_metadata, e, 0, &z, &d, &promoted, &written);
+	EXPECT_LE(n - slack, z);
+	EXPECT_LE(n - slack, promoted);
+	EXPECT_GE(n, promoted);
+	EXPECT_EQ(promoted, tier_stat("fast", "promoted") - tier0);
+	EXPECT_EQ(0, written);
+	EXPECT_LE(n - slack, fast0 - tier_pages(CG, "fast"));
+	EXPECT_LE(n - slack, tier_pages(CG, "zswap"));
+
+	/* zswap left out for the cgroup: chunk 1 stays, nothing written. */
 	ASSERT_EQ(0, write_file_at(CG, "memory.swap.tiers.max", "zswap 0"));
-	for (i = 0; i < n; i++)
-		sum += *(uint64_t *)(e->buf + (n + i) * page_size);
-	promoted0 = tier_stat("fast", "promoted");
-	out0 = vmstat_read("pswpout");
-	EXPECT_EQ(0, pageout_all(e->buf + n * page_size, n * page_size));
-	EXPECT_EQ(0, writeback_wait());
-	count_range(_metadata, e, n, n, &z, &d);
-	TH_LOG("chunk 1 read back, zswap 0: zswap %ld disk %ld (sum %lx)", z,
-	       d, (unsigned long)sum);
+	read_and_page_out(_metadata, e, 1, &z, &d, &promoted, &written);
 	EXPECT_EQ(0, z);
-	EXPECT_LE((long)n - slack, d);
-	EXPECT_EQ(promoted0, tier_stat("fast", "promoted"));
-	EXPECT_EQ(out0, vmstat_read("pswpout"));
+	EXPECT_LE(n - slack, d);
+	EXPECT_EQ(0, promoted);
+	EXPECT_EQ(0, written);
 
-	/* Switched off: chunk 2 read back stays on disk.  Bad input. */
+	/* zswap allowed again: chunk 1 was offered once, and stays. */
 	ASSERT_EQ(0, write_file_at(CG, "memory.swap.tiers.max", "zswap max"));
+	read_and_page_out(_metadata, e, 1, &z, &d, &promoted, &written);
+	EXPECT_EQ(0, z);
+	EXPECT_LE(n - slack, d);
+	EXPECT_EQ(0, promoted);
+
+	/* Switched off: chunk 2 stays; bad input changes nothing. */
 	ASSERT_EQ(0, write_file(PROMOTE_KNOB, "0"));
 	EXPECT_EQ(-EINVAL, write_file(PROMOTE_KNOB, "2"));
 	EXPECT_EQ(-EINVAL, write_file(PROMOTE_KNOB, "1 0"));
 	EXPECT_EQ(0, read_long(PROMOTE_KNOB));
-	for (i = 0; i < n; i++)
-		sum += *(uint64_t *)(e->buf + (2 * n + i) * page_size);
-	EXPECT_EQ(0, pageout_all(e->buf + 2 * n * page_size, n * page_size));
-	EXPECT_EQ(0, writeback_wait());
-	count_range(_metadata, e, 2 * n, n, &z, &d);
-	TH_LOG("chunk 2 read back, switched off: zswap %ld disk %ld", z, d);
+	read_and_page_out(_metadata, e, 2, &z, &d, &promoted, &written);
 	EXPECT_EQ(0, z);
-	EXPECT_LE((long)n - slack, d);
-	EXPECT_EQ(promoted0, tier_stat("fast", "promoted"));
-	EXPECT_EQ(0, write_file(PROMOTE_KNOB, "1"));
+	EXPECT_LE(n - slack, d);
+	EXPECT_EQ(0, promoted);
+
+	/* Switched on again: chunk 2 goes up. */
+	ASSERT_EQ(0, write_file(PROMOTE_KNOB, "1"));
+	read_and_page_out(_metadata, e, 2, &z, &d, &promoted, &written);
+	EXPECT_LE(n - slack, z);
+	EXPECT_LE(n - slack, promoted);
 	verify(_metadata, e->buf, 3 * n, PAGE_HALF, 21);
 }
 
