@@ -13,6 +13,7 @@ anything failed or crashed, or if either log holds no results at all.
 count the selftests only.
 """
 
+import re
 import sys
 
 
@@ -26,9 +27,19 @@ def walk(test, path, out):
         walk(sub, name, out)
 
 
+# A KTAP line of the kernel log, after printk's "[    1.234567] " prefix.
+KTAP_LINE = re.compile(r'^(\[[ 0-9.]+\] )?\s*(KTAP version|TAP version|1\.\.[0-9]|ok |not ok |# )')
+
+
 def parse(kunit_parser, path, label):
     with open(path, encoding='utf-8', errors='replace') as f:
         lines = f.read().splitlines()
+    if label == 'kunit':
+        # Other CPUs' messages can land inside the KTAP block (e.g. the
+        # initrd being freed between a suite's "KTAP version" and its
+        # "# Subtest:" line), which the parser takes for a broken header:
+        # keep only KTAP lines.
+        lines = [line for line in lines if KTAP_LINE.match(line)]
     test = kunit_parser.parse_run_tests(lines)
     cases = []
     for sub in test.subtests:

@@ -422,7 +422,10 @@ TEST_F_TIMEOUT(disk, writeback_keeps_pagemap, TIMEOUT)
 		}
 	verify(_metadata, self->buf, n, PAGE_MIXED, 14);
 	verify(_metadata, b, 2 * n, PAGE_TEXT, 15);
-	/* Clean pages read back from disk can be dropped and read again. */
+	/*
+	 * Clean pages read back from disk can be dropped, or offered to
+	 * zswap once (vswap_promote()), and read again.
+	 */
 	page_out_virtual(_metadata, self->buf, n, self->type, after);
 	verify(_metadata, self->buf, n, PAGE_MIXED, 14);
 	munmap(b, 2 * n * page_size);
